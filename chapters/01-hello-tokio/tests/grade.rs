@@ -1,0 +1,1 @@
+grader::chapter1!(chapter_1);

@@ -1,0 +1,1 @@
+grader::chapter1!(solution_1);

@@ -1,0 +1,435 @@
+//! Chapter 1, Hello Tokio: the learner's first client.
+//!
+//! The learner writes a client, not a server, so the reference here is a
+//! real `mini_redis` server ([`RedisFixture`]) rather than a transcript. Each
+//! check grades by effect — what the server holds afterwards — and uses the
+//! proxy's recording to say what the client actually sent.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::failure::{BookRef, Failure, Mistake, describe_bytes};
+use crate::harness::{Check, Exercise, Suite};
+use crate::mistakes;
+use crate::redis::{RedisFixture, block_on};
+
+/// The public API of a chapter-1 crate, as the grader calls it. The
+/// [`chapter1!`](crate::chapter1) macro implements it for a crate.
+pub trait Api {
+    /// Exercise 1.1: connect to `addr`, SET `hello` to `world`, GET it back.
+    fn hello_redis(addr: SocketAddr) -> impl Future<Output = mini_redis::Result<Option<Bytes>>>;
+    /// Exercise 1.2: drive any future to completion from a plain function.
+    fn run<F: Future>(future: F) -> F::Output;
+    /// Exercise 1.3: remember a visit on the server.
+    fn record_visit(addr: SocketAddr, name: &str) -> impl Future<Output = mini_redis::Result<()>>;
+}
+
+const PAGE: &str = "ch01-hello-tokio";
+
+/// Exercise 1.1.
+pub static HELLO_REDIS: Exercise = Exercise {
+    number: "1.1",
+    id: "hello-redis",
+    title: "Say hello to Redis",
+    book: BookRef {
+        page: PAGE,
+        anchor: "say-hello",
+        title: "Exercise 1.1: say hello to Redis",
+    },
+};
+
+/// Exercise 1.2.
+pub static RUNTIME_BY_HAND: Exercise = Exercise {
+    number: "1.2",
+    id: "runtime-by-hand",
+    title: "Build the runtime by hand",
+    book: BookRef {
+        page: PAGE,
+        anchor: "runtime-by-hand",
+        title: "Exercise 1.2: build the runtime by hand",
+    },
+};
+
+/// Exercise 1.3.
+pub static LAZY_FUTURES: Exercise = Exercise {
+    number: "1.3",
+    id: "lazy-futures",
+    title: "The visit that never happened",
+    book: BookRef {
+        page: PAGE,
+        anchor: "lazy-futures",
+        title: "Exercise 1.3: the visit that never happened",
+    },
+};
+
+/// Every exercise of the chapter, in book order.
+pub static EXERCISES: [Exercise; 3] = [HELLO_REDIS, RUNTIME_BY_HAND, LAZY_FUTURES];
+
+/// The client connected somewhere else.
+pub const HARD_CODED_PORT: Mistake = Mistake {
+    id: "hard-coded-port",
+    explanation: "Your client never connected to the address it was given. Connect to \
+        the `addr` parameter, not to a fixed \"127.0.0.1:6379\": the grader, like \
+        any real deployment, chooses the server's address.",
+    book: BookRef {
+        page: PAGE,
+        anchor: "mistake-hard-coded-port",
+        title: "Common mistakes: a hard-coded port",
+    },
+};
+
+/// A future was created and dropped instead of awaited.
+pub const FORGOTTEN_AWAIT: Mistake = Mistake {
+    id: "forgotten-await",
+    explanation: "Your client connected but a command never left it. Calling an async \
+        method such as `client.set(…)` only builds a future; nothing is sent \
+        until that future is `.await`ed (or spawned). The compiler warns about \
+        it: \"unused implementer of `Future` that must be used\".",
+    book: BookRef {
+        page: PAGE,
+        anchor: "mistake-forgotten-await",
+        title: "Common mistakes: a forgotten .await",
+    },
+};
+
+/// The read came before the write.
+pub const GET_BEFORE_SET: Mistake = Mistake {
+    id: "get-before-set",
+    explanation: "Your client sent GET before SET, so the GET found nothing. Each \
+        `.await` finishes one step before the next starts: SET first, await \
+        it, then GET.",
+    book: BookRef {
+        page: PAGE,
+        anchor: "mistake-get-before-set",
+        title: "Common mistakes: GET before SET",
+    },
+};
+
+/// How long the learner's client may take before a check gives up on it
+/// (well inside the harness's deadline, so the check can still explain).
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The chapter's suite for the API `A`, reported as package `package`.
+pub fn suite<A: Api>(package: &'static str) -> Suite {
+    Suite {
+        chapter: 1,
+        title: "Hello Tokio",
+        package,
+        exercises: &EXERCISES,
+        checks: vec![
+            Check::new(
+                &HELLO_REDIS,
+                "connects_to_the_address_it_is_given",
+                connects_to_the_address_it_is_given::<A>,
+            ),
+            Check::new(
+                &HELLO_REDIS,
+                "the_set_reaches_the_server",
+                the_set_reaches_the_server::<A>,
+            ),
+            Check::new(&HELLO_REDIS, "get_returns_world", get_returns_world::<A>),
+            Check::new(
+                &RUNTIME_BY_HAND,
+                "a_plain_function_drives_a_future",
+                a_plain_function_drives_a_future::<A>,
+            ),
+            Check::new(
+                &RUNTIME_BY_HAND,
+                "the_runtime_can_do_network_io",
+                the_runtime_can_do_network_io::<A>,
+            ),
+            Check::new(
+                &RUNTIME_BY_HAND,
+                "the_runtime_has_timers",
+                the_runtime_has_timers::<A>,
+            ),
+            Check::new(
+                &LAZY_FUTURES,
+                "the_visitor_reaches_the_server",
+                the_visitor_reaches_the_server::<A>,
+            ),
+            Check::new(
+                &LAZY_FUTURES,
+                "the_greeting_reaches_the_server",
+                the_greeting_reaches_the_server::<A>,
+            ),
+        ],
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 1.1 Say hello to Redis
+
+/// Runs the learner's `hello_redis` against a fresh server.
+fn run_hello<A: Api>(redis: &RedisFixture) -> Result<Option<Bytes>, String> {
+    let addr = redis.addr();
+    block_on(async move {
+        match tokio::time::timeout(CLIENT_TIMEOUT, A::hello_redis(addr)).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(format!("Err({e})")),
+            Err(_) => Err(format!(
+                "nothing: hello_redis did not return within {} s",
+                CLIENT_TIMEOUT.as_secs()
+            )),
+        }
+    })
+}
+
+fn show(result: &Result<Option<Bytes>, String>) -> String {
+    match result {
+        Ok(Some(value)) => format!("Ok(Some({}))", describe_bytes(value)),
+        Ok(None) => "Ok(None)".to_owned(),
+        Err(e) => e.clone(),
+    }
+}
+
+/// Explains an unsatisfying `hello_redis` run from what the proxy saw.
+fn diagnose_hello(
+    redis: &RedisFixture,
+    what: &str,
+    result: &Result<Option<Bytes>, String>,
+) -> Failure {
+    let failure = Failure::new(what)
+        .sent(redis.sent())
+        .received(redis.received())
+        .got(format!("hello_redis returned {}", show(result)));
+    if redis.wires().is_empty() {
+        return failure
+            .expected(format!("a connection to {}", redis.addr()))
+            .mistake(HARD_CODED_PORT);
+    }
+    let commands = redis.commands();
+    let set = commands
+        .iter()
+        .position(|c| c.first().is_some_and(|n| n == "set"));
+    let get = commands
+        .iter()
+        .position(|c| c.first().is_some_and(|n| n == "get"));
+    let expected = "SET hello world, answered +OK, then GET hello, answered $5 world";
+    match (set, get) {
+        (None, _) => failure.expected(expected).mistake(FORGOTTEN_AWAIT),
+        (Some(s), Some(g)) if g < s => failure.expected(expected).mistake(GET_BEFORE_SET),
+        _ => failure.expected(expected),
+    }
+}
+
+/// Proves the client connects to the address it is handed. Catches a
+/// hard-coded `127.0.0.1:6379`.
+fn connects_to_the_address_it_is_given<A: Api>() -> Result<(), Failure> {
+    let redis = RedisFixture::start();
+    let result = run_hello::<A>(&redis);
+    if redis.wires().is_empty() {
+        return Err(diagnose_hello(
+            &redis,
+            "hello_redis never connected to the address it was given.",
+            &result,
+        ));
+    }
+    Ok(())
+}
+
+/// Proves the SET really reached the server, by reading the key behind the
+/// client's back. Catches a SET future that was never awaited.
+fn the_set_reaches_the_server<A: Api>() -> Result<(), Failure> {
+    let redis = RedisFixture::start();
+    let result = run_hello::<A>(&redis);
+    match redis.get("hello") {
+        Ok(Some(value)) if value == "world" => Ok(()),
+        Ok(value) => Err(diagnose_hello(
+            &redis,
+            &format!(
+                "After hello_redis returned, the server holds hello = {}, not \"world\".",
+                value.map_or("(nothing)".to_owned(), |v| describe_bytes(&v))
+            ),
+            &result,
+        )),
+        Err(e) => Err(Failure::new(format!(
+            "The grader could not check the server: {e}"
+        ))),
+    }
+}
+
+/// Proves the function returns the value it read back. Catches a GET sent
+/// before the SET, and a function that returns something else.
+fn get_returns_world<A: Api>() -> Result<(), Failure> {
+    let redis = RedisFixture::start();
+    let result = run_hello::<A>(&redis);
+    match &result {
+        Ok(Some(value)) if value == "world" => Ok(()),
+        _ => Err(diagnose_hello(
+            &redis,
+            "hello_redis should return Ok(Some(\"world\")), the value GET read back.",
+            &result,
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 1.2 Build the runtime by hand
+
+/// Proves `run` drives a future to completion from a plain function, on a
+/// Tokio runtime. Catches a stub, and a hand-rolled executor.
+fn a_plain_function_drives_a_future<A: Api>() -> Result<(), Failure> {
+    // This check runs on a plain thread: no runtime exists until `run`
+    // builds one.
+    let (answer, on_tokio) =
+        A::run(async { (6 * 7, tokio::runtime::Handle::try_current().is_ok()) });
+    if answer != 42 {
+        return Err(Failure::new("run(async { 6 * 7 }) did not return 42.")
+            .got(answer.to_string())
+            .expected("42: run must return the future's output"));
+    }
+    if !on_tokio {
+        return Err(
+            Failure::new("run drove the future, but not on a Tokio runtime.")
+                .expected("Handle::try_current() to succeed inside the future")
+                .mistake(mistakes::NO_RUNTIME),
+        );
+    }
+    Ok(())
+}
+
+/// Proves the runtime `run` builds can do network I/O. Catches a runtime
+/// built without `enable_io`/`enable_all` (Tokio panics: "IO is disabled").
+fn the_runtime_can_do_network_io<A: Api>() -> Result<(), Failure> {
+    let redis = RedisFixture::start();
+    let addr = redis.addr();
+    let result = A::run(async move {
+        let mut client = mini_redis::client::connect(addr).await?;
+        client.set("hello", Bytes::from_static(b"world")).await?;
+        client.get("hello").await
+    });
+    match result {
+        Ok(Some(value)) if value == "world" => Ok(()),
+        other => Err(Failure::new(
+            "The grader's own client, driven by your run, could not SET and GET.",
+        )
+        .sent(redis.sent())
+        .received(redis.received())
+        .got(format!("{other:?}"))
+        .expected("Ok(Some(b\"world\"))")),
+    }
+}
+
+/// Proves the runtime `run` builds has timers. Catches a runtime built with
+/// `enable_io` alone.
+fn the_runtime_has_timers<A: Api>() -> Result<(), Failure> {
+    let slept = A::run(async {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        true
+    });
+    if slept {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            "A one-millisecond sleep inside run did not complete.",
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 1.3 The visit that never happened
+
+const VISITOR: &str = "ferris";
+
+fn run_visit<A: Api>(redis: &RedisFixture) -> String {
+    let addr = redis.addr();
+    block_on(async move {
+        match tokio::time::timeout(CLIENT_TIMEOUT, A::record_visit(addr, VISITOR)).await {
+            Ok(Ok(())) => "Ok(())".to_owned(),
+            Ok(Err(e)) => format!("Err({e})"),
+            Err(_) => format!(
+                "nothing: record_visit did not return within {} s",
+                CLIENT_TIMEOUT.as_secs()
+            ),
+        }
+    })
+}
+
+/// Grades one key that `record_visit` must have written.
+fn visit_wrote<A: Api>(key: &str, value: &str) -> Result<(), Failure> {
+    let redis = RedisFixture::start();
+    let returned = run_visit::<A>(&redis);
+    let held = redis
+        .get(key)
+        .map_err(|e| Failure::new(format!("The grader could not check the server: {e}")))?;
+    if held.as_deref() == Some(value.as_bytes()) {
+        return Ok(());
+    }
+    let failure = Failure::new(format!(
+        "After record_visit(addr, {VISITOR:?}) returned, the server holds {key} = {}.",
+        held.map_or("(nothing)".to_owned(), |v| describe_bytes(&v))
+    ))
+    .sent(redis.sent())
+    .received(redis.received())
+    .got(format!("record_visit returned {returned}"))
+    .expected(format!("{key} = {value:?}"));
+    let sent_any_set = redis
+        .commands()
+        .iter()
+        .any(|c| c.first().is_some_and(|n| n == "set") && c.get(1).is_some_and(|k| k == key));
+    if redis.wires().is_empty() {
+        Err(failure.mistake(HARD_CODED_PORT))
+    } else if !sent_any_set {
+        Err(failure.mistake(FORGOTTEN_AWAIT))
+    } else {
+        Err(failure)
+    }
+}
+
+/// Proves `last-visitor` was written before `record_visit` returned.
+/// Catches the SET future that is created and dropped.
+fn the_visitor_reaches_the_server<A: Api>() -> Result<(), Failure> {
+    visit_wrote::<A>("last-visitor", VISITOR)
+}
+
+/// Proves the greeting was written too. Catches fixing only the first of
+/// the two forgotten futures.
+fn the_greeting_reaches_the_server<A: Api>() -> Result<(), Failure> {
+    visit_wrote::<A>("greeting:ferris", "hello, ferris!")
+}
+
+/// Implements [`Api`] for a crate (or module) as a type named `$name`.
+#[macro_export]
+macro_rules! chapter1_adapter {
+    ($name:ident, $($krate:tt)+) => {
+        /// The crate under test, as the grader sees it.
+        pub struct $name;
+
+        impl $crate::chapter1::Api for $name {
+            fn hello_redis(
+                addr: ::std::net::SocketAddr,
+            ) -> impl ::std::future::Future<
+                Output = $crate::mini_redis::Result<::std::option::Option<$crate::bytes::Bytes>>,
+            > {
+                $($krate)+::hello_redis(addr)
+            }
+
+            fn run<F: ::std::future::Future>(future: F) -> F::Output {
+                $($krate)+::run(future)
+            }
+
+            fn record_visit(
+                addr: ::std::net::SocketAddr,
+                name: &str,
+            ) -> impl ::std::future::Future<Output = $crate::mini_redis::Result<()>> {
+                $($krate)+::record_visit(addr, name)
+            }
+        }
+    };
+}
+
+/// The whole `tests/grade.rs` of a chapter-1 crate: `grader::chapter1!(chapter_1);`
+#[macro_export]
+macro_rules! chapter1 {
+    ($($krate:tt)+) => {
+        $crate::chapter1_adapter!(Subject, $($krate)+);
+
+        fn main() {
+            $crate::harness::main($crate::chapter1::suite::<Subject>(env!("CARGO_PKG_NAME")))
+        }
+    };
+}

@@ -1,0 +1,698 @@
+//! The test runner behind every `tests/grade.rs`: each check in its own process.
+//!
+//! Learner code can hang, spin, deadlock, abort or overflow its stack. None of
+//! that may freeze `cargo test` or take other checks down with it, so the test
+//! binary plays two roles:
+//!
+//! * **Parent** (a normal `cargo test` run): for every check it re-executes
+//!   itself with [`CHILD_ENV`] naming that check, captures the child's output,
+//!   and kills it when its wall-clock deadline passes. It then turns what it
+//!   saw — a result line, a `todo!()` panic, another panic, a timeout with the
+//!   CPU busy or idle, a crash — into a message a learner can act on.
+//! * **Child**: runs exactly one check and reports on its standard streams
+//!   with lines that start with [`MARK`].
+//!
+//! The parent drives `libtest-mimic`, so filters, `--list`, `--exact` and
+//! `--format json` behave as they do for ordinary Rust tests.
+
+use std::io::{Read, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use libtest_mimic::{Arguments, Failed, FormatSetting, Trial};
+use serde::{Deserialize, Serialize};
+
+use crate::failure::{BookRef, Failure, Mistake};
+use crate::mistakes;
+
+/// Names the one check a child process runs.
+pub const CHILD_ENV: &str = "WORKBOOK_GRADER_CHECK";
+/// Multiplies every deadline, for slow machines (e.g. `2` or `1.5`).
+pub const TIMEOUT_SCALE_ENV: &str = "WORKBOOK_TIMEOUT_SCALE";
+/// Starts the lines a child writes for its parent.
+pub const MARK: &str = "@@workbook-grader:";
+
+/// The deadline of a check that does not set its own.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
+
+/// One exercise of a chapter, as the grader names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exercise {
+    /// The number shown in the book, e.g. `1.2`.
+    pub number: &'static str,
+    /// A stable id that does not change when exercises are renumbered.
+    pub id: &'static str,
+    /// The title shown in the book.
+    pub title: &'static str,
+    /// The book section that teaches it.
+    pub book: BookRef,
+}
+
+/// One graded check: a function that runs in a child process.
+#[derive(Debug, Clone, Copy)]
+pub struct Check {
+    /// The exercise the check grades.
+    pub exercise: &'static Exercise,
+    /// A name that reads as a specification, e.g. `the_set_reaches_the_server`.
+    pub name: &'static str,
+    /// The check itself. It runs alone in its process; it may panic.
+    pub run: fn() -> Result<(), Failure>,
+    /// Wall-clock time after which the child is killed.
+    pub deadline: Duration,
+    /// What a hang with an idle CPU most likely means for this check.
+    pub on_stuck: Mistake,
+}
+
+impl Check {
+    /// A check with the default deadline and hang diagnosis.
+    pub const fn new(
+        exercise: &'static Exercise,
+        name: &'static str,
+        run: fn() -> Result<(), Failure>,
+    ) -> Self {
+        Check {
+            exercise,
+            name,
+            run,
+            deadline: DEFAULT_DEADLINE,
+            on_stuck: mistakes::STUCK,
+        }
+    }
+
+    /// Sets the deadline.
+    pub const fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Sets what an idle hang means for this check.
+    pub const fn on_stuck(mut self, mistake: Mistake) -> Self {
+        self.on_stuck = mistake;
+        self
+    }
+
+    /// The test name: exercise number and id, then the check, e.g.
+    /// `1.1-hello-redis::the_set_reaches_the_server`. A filter such as
+    /// `cargo test -p chapter-1 -- 1.1` runs one exercise.
+    pub fn full_name(&self) -> String {
+        format!(
+            "{}-{}::{}",
+            self.exercise.number, self.exercise.id, self.name
+        )
+    }
+}
+
+/// A chapter's checks and how to talk about them.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    /// The chapter number.
+    pub chapter: u32,
+    /// The chapter title.
+    pub title: &'static str,
+    /// The package whose tests these are (for the "run this next" hint).
+    pub package: &'static str,
+    /// The chapter's exercises, in book order.
+    pub exercises: &'static [Exercise],
+    /// Every check, grouped by exercise.
+    pub checks: Vec<Check>,
+}
+
+/// How one check ended, as the parent saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The check passed.
+    Passed,
+    /// The exercise's `todo!()` is still in place.
+    NotImplemented(String),
+    /// The check failed; the message is ready to print.
+    Failed {
+        /// The rendered message.
+        message: String,
+        /// The id of the mistake it names, if any.
+        mistake: Option<String>,
+    },
+}
+
+impl Outcome {
+    /// The message a learner reads, if the check did not pass.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Outcome::Passed => None,
+            Outcome::NotImplemented(message) | Outcome::Failed { message, .. } => Some(message),
+        }
+    }
+}
+
+/// What a child reports on its standard output when its check returns.
+#[derive(Debug, Serialize, Deserialize)]
+struct ChildResult {
+    passed: bool,
+    message: String,
+    mistake: Option<String>,
+}
+
+/// What a child's panic hook reports on its standard error.
+#[derive(Debug, Serialize, Deserialize)]
+struct ChildPanic {
+    message: String,
+    location: String,
+    thread: String,
+}
+
+/// The `main` of a `tests/grade.rs`: runs the suite, prints the chapter
+/// summary, and exits with libtest's exit code.
+pub fn main(suite: Suite) -> ! {
+    let named: Vec<(String, Check)> = suite.checks.iter().map(|c| (c.full_name(), *c)).collect();
+    run_child_if_asked(&named);
+
+    let mut args = Arguments::from_args();
+    // Run the selected checks in parallel first, then let libtest-mimic
+    // report them one by one in suite order, so the output reads grouped by
+    // exercise instead of in whatever order the children finished.
+    let selected: Vec<bool> = named
+        .iter()
+        .map(|(name, _)| {
+            let probe = Trial::test(name.clone(), || Ok(()));
+            !args.list && !args.is_filtered_out(&probe) && !args.is_ignored(&probe)
+        })
+        .collect();
+    let outcomes = run_all(&named, &selected, args.test_threads);
+    args.test_threads = Some(1);
+
+    let results: Arc<Mutex<Vec<(Check, Outcome)>>> = Arc::default();
+    let trials = named
+        .into_iter()
+        .zip(outcomes)
+        .map(|((name, check), outcome)| {
+            let results = Arc::clone(&results);
+            Trial::test(name.clone(), move || {
+                let outcome = outcome.unwrap_or_else(|| run_in_child(&name, &check));
+                let verdict = match outcome.message() {
+                    None => Ok(()),
+                    Some(message) => Err(Failed::from(message)),
+                };
+                lock(&results).push((check, outcome));
+                verdict
+            })
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    if !args.list && args.format != Some(FormatSetting::Json) {
+        print!("{}", summary(&suite, &lock(&results)));
+        let _ = std::io::stdout().flush();
+    }
+    conclusion.exit()
+}
+
+/// Runs the selected checks, `threads` children at a time (default: one per
+/// core), and returns their outcomes in suite order (`None` where not selected).
+fn run_all(
+    checks: &[(String, Check)],
+    selected: &[bool],
+    threads: Option<usize>,
+) -> Vec<Option<Outcome>> {
+    let threads = threads
+        .or_else(|| std::thread::available_parallelism().ok().map(Into::into))
+        .unwrap_or(1)
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; checks.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((name, check)) = checks.get(i) else {
+                        break;
+                    };
+                    if selected[i] {
+                        let outcome = run_in_child(name, check);
+                        lock(&outcomes)[i] = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    outcomes.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+/// In a child process, runs the check named by [`CHILD_ENV`] and exits;
+/// otherwise returns at once. Every test binary built on this harness calls
+/// it first thing in `main`.
+pub fn run_child_if_asked(checks: &[(String, Check)]) {
+    let Ok(wanted) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let Some((_, check)) = checks.iter().find(|(name, _)| *name == wanted) else {
+        eprintln!("grader: no check named {wanted:?}");
+        std::process::exit(2);
+    };
+    child_main(check)
+}
+
+fn child_main(check: &Check) -> ! {
+    // Report every panic, on any thread, to the parent in one parseable line.
+    // Panics inside spawned tasks matter too: a `todo!()` in a connection
+    // task shows up to the check only as a closed connection.
+    panic::set_hook(Box::new(|info| {
+        let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            (*s).to_owned()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "(a panic without a message)".to_owned()
+        };
+        let report = ChildPanic {
+            message,
+            location: info
+                .location()
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+                .unwrap_or_default(),
+            thread: std::thread::current().name().unwrap_or("?").to_owned(),
+        };
+        if let Ok(json) = serde_json::to_string(&report) {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "\n{MARK}panic {json}");
+            let _ = err.flush();
+        }
+    }));
+
+    // A watchdog of our own, in case the parent is gone (Ctrl-C, a killed
+    // `cargo test`): a child never outlives its deadline by much.
+    let limit = scaled(check.deadline) + Duration::from_secs(5);
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        std::process::exit(124);
+    });
+
+    let result = panic::catch_unwind(AssertUnwindSafe(check.run));
+    let report = match result {
+        Ok(Ok(())) => ChildResult {
+            passed: true,
+            message: String::new(),
+            mistake: None,
+        },
+        Ok(Err(failure)) => ChildResult {
+            passed: false,
+            message: failure.render(Some(check.exercise.book)),
+            mistake: failure.mistake.map(|m| m.id.to_owned()),
+        },
+        // The hook has already reported the panic.
+        Err(_) => std::process::exit(101),
+    };
+    if let Ok(json) = serde_json::to_string(&report) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "\n{MARK}result {json}");
+        let _ = out.flush();
+    }
+    // Exit without running destructors: learner tasks may still be running
+    // (or stuck), and dropping their runtime would wait for them.
+    std::process::exit(if report.passed { 0 } else { 1 })
+}
+
+/// Runs one check in a child process and classifies how it ended.
+pub fn run_in_child(name: &str, check: &Check) -> Outcome {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return internal(format!("cannot find the test binary: {e}")),
+    };
+    let mut child = match Command::new(exe)
+        .env(CHILD_ENV, name)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => return internal(format!("cannot start the check's process: {e}")),
+    };
+    let stdout = collect(child.stdout.take());
+    let stderr = collect(child.stderr.take());
+
+    let started = Instant::now();
+    let deadline = scaled(check.deadline);
+    let mut cpu_at_deadline = None;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() >= deadline => {
+                cpu_at_deadline = cpu_time(child.id());
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return internal(format!("cannot wait for the check's process: {e}")),
+        }
+    };
+    let wall = started.elapsed();
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    classify(&Seen {
+        check,
+        status,
+        wall,
+        cpu: cpu_at_deadline,
+        stdout: &stdout,
+        stderr: &stderr,
+    })
+}
+
+/// Everything the parent saw of one child.
+struct Seen<'a> {
+    check: &'a Check,
+    /// `None` when the child was killed at its deadline.
+    status: Option<ExitStatus>,
+    wall: Duration,
+    cpu: Option<Duration>,
+    stdout: &'a str,
+    stderr: &'a str,
+}
+
+fn classify(seen: &Seen<'_>) -> Outcome {
+    let panics: Vec<ChildPanic> = marked(seen.stderr, "panic");
+    let result: Option<ChildResult> = marked(seen.stdout, "result").into_iter().next();
+    let printed = learner_output(seen.stdout, seen.stderr);
+
+    // A `todo!()` anywhere explains everything downstream of it.
+    if let Some(todo) = panics
+        .iter()
+        .find(|p| p.message.starts_with("not yet implemented"))
+    {
+        let ex = seen.check.exercise;
+        return Outcome::NotImplemented(format!(
+            "{}\n  This is the stub's `todo!()`: exercise {} is not done yet.\n  \
+             read:      {}\n  then replace the `todo!()` in {} and run this again.\n",
+            todo.message,
+            ex.number,
+            ex.book,
+            short_location(&todo.location),
+        ));
+    }
+
+    let mut mistake = None;
+    let mut message = match (&result, seen.status) {
+        (Some(r), _) if r.passed => {
+            return Outcome::Passed;
+        }
+        (Some(r), _) => {
+            mistake = r.mistake.clone();
+            r.message.clone()
+        }
+        (None, None) => {
+            let timeout = scaled(seen.check.deadline).as_secs_f64();
+            let busy = seen
+                .cpu
+                .map(|cpu| cpu.as_secs_f64() >= 0.5 * seen.wall.as_secs_f64());
+            let (what, m) = match busy {
+                Some(true) => (
+                    format!(
+                        "Did not finish within {timeout:.0} s, and kept a CPU core busy all that time."
+                    ),
+                    mistakes::BUSY_LOOP,
+                ),
+                Some(false) => (
+                    format!(
+                        "Did not finish within {timeout:.0} s, and your code was waiting, not working, all that time."
+                    ),
+                    seen.check.on_stuck,
+                ),
+                None => (
+                    format!("Did not finish within {timeout:.0} s."),
+                    seen.check.on_stuck,
+                ),
+            };
+            mistake = Some(m.id.to_owned());
+            Failure::new(what)
+                .mistake(m)
+                .render(Some(seen.check.exercise.book))
+        }
+        (None, Some(status)) => {
+            if let Some(p) = panics.first() {
+                let (text, m) = describe_panic(p);
+                mistake = m.map(|m| m.id.to_owned());
+                text
+            } else {
+                format!(
+                    "The check's process died ({}) before it could report.\n{}",
+                    describe_status(status),
+                    crash_hint(seen.stderr)
+                )
+            }
+        }
+    };
+    // A check may fail by its own test while a learner task panicked
+    // elsewhere; the panic is usually the real story.
+    if result.is_some() {
+        for p in &panics {
+            let (text, m) = describe_panic(p);
+            message.push_str("  meanwhile, in a task of yours:\n");
+            for line in text.lines() {
+                message.push_str("    ");
+                message.push_str(line);
+                message.push('\n');
+            }
+            if mistake.is_none() {
+                mistake = m.map(|m| m.id.to_owned());
+            }
+        }
+    }
+    if !printed.is_empty() {
+        message.push_str("  your code printed:\n");
+        for line in printed.lines().take(20) {
+            message.push_str("    | ");
+            message.push_str(line);
+            message.push('\n');
+        }
+    }
+    Outcome::Failed { message, mistake }
+}
+
+/// A panic in the learner's words, plus the mistake it usually means.
+fn describe_panic(p: &ChildPanic) -> (String, Option<Mistake>) {
+    let known = mistakes::from_panic(&p.message);
+    let mut failure = Failure::new(format!(
+        "Your code panicked on thread '{}' at {}:\n    {}",
+        p.thread,
+        short_location(&p.location),
+        p.message
+    ));
+    if let Some(m) = known {
+        failure = failure.mistake(m);
+    }
+    (failure.render(None), known)
+}
+
+fn describe_status(status: ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            let name = match signal {
+                4 => " (SIGILL)",
+                6 => " (SIGABRT: an abort, or a panic while panicking)",
+                9 => " (SIGKILL: killed from outside, perhaps out of memory)",
+                11 => " (SIGSEGV: usually a stack overflow)",
+                _ => "",
+            };
+            return format!("signal {signal}{name}");
+        }
+    }
+    match status.code() {
+        Some(124) => "its own watchdog stopped it".to_owned(),
+        Some(code) => format!("exit code {code}"),
+        None => "no exit code".to_owned(),
+    }
+}
+
+fn crash_hint(stderr: &str) -> String {
+    if stderr.contains("has overflowed its stack") {
+        "  A thread overflowed its stack: look for recursion that never ends, \
+         or a very large value (a big array, a huge future) kept on the stack.\n"
+            .to_owned()
+    } else {
+        let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
+        let mut out = String::new();
+        for line in tail.into_iter().rev() {
+            out.push_str("    | ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The learner's own prints: everything except the harness's lines and the
+/// blank lines around them.
+fn learner_output(stdout: &str, stderr: &str) -> String {
+    let mut out = String::new();
+    for line in stdout.lines().chain(stderr.lines()) {
+        if line.starts_with(MARK) || line.trim().is_empty() {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Parses every `MARK kind {json}` line of a stream.
+fn marked<T: for<'de> Deserialize<'de>>(stream: &str, kind: &str) -> Vec<T> {
+    let prefix = format!("{MARK}{kind} ");
+    stream
+        .lines()
+        .filter_map(|line| line.strip_prefix(&prefix))
+        .filter_map(|json| serde_json::from_str(json).ok())
+        .collect()
+}
+
+/// `src/lib.rs:12:5` rather than an absolute path.
+fn short_location(location: &str) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = cwd.to_string_lossy();
+    location
+        .strip_prefix(&*cwd)
+        .map(|rest| rest.trim_start_matches('/').to_owned())
+        .unwrap_or_else(|| location.to_owned())
+}
+
+fn collect<R: Read + Send + 'static>(stream: Option<R>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut stream) = stream {
+            let _ = stream.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// CPU time a process has used so far (Linux only).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may
+    // contain spaces: state is field 3, utime 14, stime 15.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    // The kernel reports these in USER_HZ, which is 100 on Linux.
+    Some(Duration::from_millis((utime + stime) * 10))
+}
+
+fn scaled(deadline: Duration) -> Duration {
+    let scale = std::env::var(TIMEOUT_SCALE_ENV)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or(1.0);
+    deadline.mul_f64(scale)
+}
+
+fn internal(what: String) -> Outcome {
+    Outcome::Failed {
+        message: format!("The grader itself failed: {what}\n"),
+        mistake: None,
+    }
+}
+
+/// Locks a mutex even if a panicking trial poisoned it: the data (a list
+/// of results) stays valid.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The closing summary: exercises done, and what to do next.
+pub fn summary(suite: &Suite, results: &[(Check, Outcome)]) -> String {
+    #[derive(PartialEq)]
+    enum State {
+        NotRun,
+        Done,
+        NotStarted,
+        InProgress(usize, usize),
+    }
+    let states: Vec<(&Exercise, State, Option<String>)> = suite
+        .exercises
+        .iter()
+        .map(|ex| {
+            let mine: Vec<&(Check, Outcome)> = results
+                .iter()
+                .filter(|(c, _)| c.exercise.id == ex.id)
+                .collect();
+            let passed = mine.iter().filter(|(_, o)| *o == Outcome::Passed).count();
+            let todo = mine
+                .iter()
+                .filter(|(_, o)| matches!(o, Outcome::NotImplemented(_)))
+                .count();
+            // The first failing check in suite order, not completion order.
+            let first_failing = suite
+                .checks
+                .iter()
+                .filter(|c| c.exercise.id == ex.id)
+                .find(|c| {
+                    mine.iter()
+                        .any(|(m, o)| m.name == c.name && *o != Outcome::Passed)
+                })
+                .map(Check::full_name);
+            let state = if mine.is_empty() {
+                State::NotRun
+            } else if passed == mine.len() {
+                State::Done
+            } else if todo == mine.len() {
+                State::NotStarted
+            } else {
+                State::InProgress(passed, mine.len())
+            };
+            (ex, state, first_failing)
+        })
+        .collect();
+
+    let run: Vec<_> = states
+        .iter()
+        .filter(|(_, s, _)| *s != State::NotRun)
+        .collect();
+    let done = run.iter().filter(|(_, s, _)| *s == State::Done).count();
+    let mut out = format!(
+        "\nChapter {} · {}: {} of {} exercise{} done\n",
+        suite.chapter,
+        suite.title,
+        done,
+        run.len(),
+        if run.len() == 1 { "" } else { "s" }
+    );
+    for (ex, state, _) in &run {
+        let status = match state {
+            State::Done => "done       ".to_owned(),
+            State::NotStarted => "not started".to_owned(),
+            State::InProgress(p, n) => format!("{p} of {n} checks pass"),
+            State::NotRun => unreachable!("filtered out above"),
+        };
+        out.push_str(&format!("  {status:<22} {} {}\n", ex.number, ex.title));
+    }
+    match run.iter().find(|(_, s, _)| *s != State::Done) {
+        Some((ex, _, first)) => {
+            out.push_str(&format!(
+                "Next: exercise {} \"{}\".\n  read: {}\n  run:  cargo test -p {} -- {}\n",
+                ex.number,
+                ex.title,
+                ex.book.url(),
+                suite.package,
+                ex.number
+            ));
+            if let Some(first) = first {
+                out.push_str(&format!("  first failing check: {first}\n"));
+            }
+        }
+        None if run.len() == suite.exercises.len() => out.push_str(&format!(
+            "Chapter {} is complete. On to chapter {}: cargo test -p chapter-{}\n",
+            suite.chapter,
+            suite.chapter + 1,
+            suite.chapter + 1
+        )),
+        None => out.push_str("Every exercise run here passes.\n"),
+    }
+    out
+}

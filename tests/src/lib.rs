@@ -1,0 +1,25 @@
+//! The graded suites of the Tokio Workbook.
+//!
+//! Every chapter crate (and its reference solution) has a `tests/grade.rs`
+//! that is a single macro call, such as `grader::chapter1!(chapter_1);`. The
+//! macro adapts the crate's public API to a trait ([`chapter1::Api`]) and
+//! hands the chapter's [`harness::Suite`] to [`harness::main`], which runs
+//! each check in a child process of its own.
+//!
+//! This crate depends on no chapter and no solution: it reaches learner code
+//! only through the macro, expanded inside the learner's own test target.
+//! Its own tests (`gallery/`) feed known-wrong implementations to the same
+//! checks and require each to be rejected with its mistake named.
+
+pub mod chapter1;
+pub mod failure;
+pub mod harness;
+pub mod mistakes;
+pub mod redis;
+
+// Re-exported for the macros, so a chapter crate needs no extra dependencies
+// to expand them.
+#[doc(hidden)]
+pub use bytes;
+#[doc(hidden)]
+pub use mini_redis;
