@@ -473,11 +473,17 @@ fn classify(seen: &Seen<'_>) -> Outcome {
 /// A panic in the learner's words, plus the mistake it usually means.
 fn describe_panic(p: &ChildPanic) -> (String, Option<Mistake>) {
     let known = mistakes::from_panic(&p.message);
+    let location = short_location(&p.location);
+    // Tokio's panics carry the caller's location; when that caller is the
+    // grader's own future, say so instead of blaming the line.
+    let whose = if location.starts_with("tests/src/") {
+        " (the grader's code, running on what yours set up)"
+    } else {
+        ""
+    };
     let mut failure = Failure::new(format!(
-        "Your code panicked on thread '{}' at {}:\n    {}",
-        p.thread,
-        short_location(&p.location),
-        p.message
+        "Your code panicked on thread '{}' at {location}{whose}:\n    {}",
+        p.thread, p.message
     ));
     if let Some(m) = known {
         failure = failure.mistake(m);
@@ -491,13 +497,13 @@ fn describe_status(status: ExitStatus) -> String {
         use std::os::unix::process::ExitStatusExt;
         if let Some(signal) = status.signal() {
             let name = match signal {
-                4 => " (SIGILL)",
-                6 => " (SIGABRT: an abort, or a panic while panicking)",
-                9 => " (SIGKILL: killed from outside, perhaps out of memory)",
-                11 => " (SIGSEGV: usually a stack overflow)",
+                4 => ", SIGILL",
+                6 => ", SIGABRT: an abort, or a panic while panicking",
+                9 => ", SIGKILL: from outside, perhaps for lack of memory",
+                11 => ", SIGSEGV: usually a stack overflow",
                 _ => "",
             };
-            return format!("signal {signal}{name}");
+            return format!("killed by signal {signal}{name}");
         }
     }
     match status.code() {
@@ -548,8 +554,17 @@ fn marked<T: for<'de> Deserialize<'de>>(stream: &str, kind: &str) -> Vec<T> {
         .collect()
 }
 
-/// `src/lib.rs:12:5` rather than an absolute path.
+/// `src/lib.rs:12:5` rather than an absolute path; a location inside a
+/// dependency (Tokio's `#[track_caller]` panics point there) names the crate.
 fn short_location(location: &str) -> String {
+    if let Some((_, inside)) = location.split_once("/registry/src/") {
+        // `index.crates.io-…/tokio-1.54.1/src/…`: keep the crate's name.
+        let krate = inside.split('/').nth(1).unwrap_or(inside);
+        let name = krate
+            .rsplit_once('-')
+            .map_or(krate, |(name, _version)| name);
+        return format!("a call into the `{name}` crate");
+    }
     let cwd = std::env::current_dir().unwrap_or_default();
     let cwd = cwd.to_string_lossy();
     location

@@ -1,0 +1,16 @@
+//! `forgotten-await`: the SET future is built and dropped, never sent.
+//! Rejected by `1.1 the_set_reaches_the_server`.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use mini_redis::client;
+
+pub use super::elsewhere::{record_visit, run};
+
+#[allow(unused_must_use, reason = "the mistake this entry exists to show")]
+pub async fn hello_redis(addr: SocketAddr) -> mini_redis::Result<Option<Bytes>> {
+    let mut client = client::connect(addr).await?;
+    client.set("hello", Bytes::from_static(b"world"));
+    client.get("hello").await
+}

@@ -1,0 +1,15 @@
+//! `hard-coded-port`: connects to the standard Redis port, not to the
+//! address it is given. Rejected by `1.1 connects_to_the_address_it_is_given`.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use mini_redis::client;
+
+pub use super::elsewhere::{record_visit, run};
+
+pub async fn hello_redis(_addr: SocketAddr) -> mini_redis::Result<Option<Bytes>> {
+    let mut client = client::connect("127.0.0.1:6379").await?;
+    client.set("hello", Bytes::from_static(b"world")).await?;
+    client.get("hello").await
+}

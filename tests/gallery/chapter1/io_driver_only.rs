@@ -1,0 +1,14 @@
+//! `runtime-without-drivers`, half fixed: `enable_io` without timers.
+//! Rejected by `1.2 the_runtime_has_timers`.
+
+use std::future::Future;
+
+pub use super::elsewhere::{hello_redis, record_visit};
+
+pub fn run<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .build()
+        .expect("failed to build the runtime")
+        .block_on(future)
+}

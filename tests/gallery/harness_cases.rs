@@ -1,0 +1,143 @@
+//! Misbehaving code the harness itself must survive and explain: a
+//! `todo!()` (also inside a spawned task), a panic, a crash, a deadlock, a
+//! busy loop, a read loop that ignores end of stream, a stopped clock.
+
+use std::time::Duration;
+
+use grader::failure::{BookRef, Failure};
+use grader::harness::{Check, Exercise};
+use grader::redis::block_on;
+use tokio::io::AsyncReadExt;
+
+/// The pretend exercise these checks belong to.
+pub static HARNESS: Exercise = Exercise {
+    number: "0.0",
+    id: "harness",
+    title: "The harness itself",
+    book: BookRef {
+        page: "grading",
+        anchor: "reading-a-failure",
+        title: "Reading a failure",
+    },
+};
+
+/// Deadline for the hanging cases: short, so the gallery stays fast.
+const SHORT: Duration = Duration::from_secs(2);
+
+fn todo_in_check() -> Result<(), Failure> {
+    todo!("0.0: the stub's own todo")
+}
+
+fn todo_in_spawned_task() -> Result<(), Failure> {
+    block_on(async {
+        let task = tokio::spawn(async { todo!("0.0: a todo inside a connection task") });
+        match task.await {
+            // What a check sees: the connection just closed.
+            Ok(()) => Ok(()),
+            Err(_) => Err(Failure::new("the connection closed before any reply")),
+        }
+    })
+}
+
+fn plain_panic() -> Result<(), Failure> {
+    let replies: Vec<&str> = Vec::new();
+    let index = replies.len() + 3;
+    panic!("index out of bounds: the len is 0 but the index is {index}")
+}
+
+fn runtime_without_io() -> Result<(), Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| Failure::new(e.to_string()))?
+        .block_on(async {
+            let _listener = tokio::net::TcpListener::bind("127.0.0.1:0").await;
+        });
+    Ok(())
+}
+
+fn double_lock() -> Result<(), Failure> {
+    let store = std::sync::Mutex::new(0u32);
+    let first = store.lock();
+    // Locking again on the same thread while `first` lives never returns.
+    let second = store.lock();
+    drop((first, second));
+    Ok(())
+}
+
+fn busy_loop() -> Result<(), Failure> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        std::hint::spin_loop();
+    }
+    Ok(())
+}
+
+fn read_loop_ignoring_eof() -> Result<(), Failure> {
+    block_on(async {
+        // A peer that has already hung up: every read returns Ok(0) at once.
+        let mut socket = tokio::io::empty();
+        let mut buf = [0u8; 1024];
+        let mut total = 0;
+        loop {
+            match socket.read(&mut buf).await {
+                // The bug: Ok(0) means end of stream, and should end the loop.
+                Ok(n) => total += n,
+                Err(e) => return Err(Failure::new(e.to_string())),
+            }
+            if total > usize::MAX / 2 {
+                return Ok(());
+            }
+        }
+    })
+}
+
+fn stopped_clock() -> Result<(), Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .map_err(|e| Failure::new(e.to_string()))?;
+    runtime.block_on(async {
+        let (_keep, never) = std::sync::mpsc::channel::<()>();
+        // The timeout cannot fire: the only thread that could advance the
+        // paused clock is blocked in a synchronous receive.
+        let waited = tokio::time::timeout(Duration::from_millis(10), async {
+            let _ = never.recv();
+        })
+        .await;
+        waited.map_err(|_| Failure::new("timed out"))
+    })
+}
+
+fn abort() -> Result<(), Failure> {
+    std::process::abort()
+}
+
+fn hang_holding_a_port() -> Result<(), Failure> {
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| Failure::new(e.to_string()))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| Failure::new(e.to_string()))?
+        .port();
+    println!("holding port {port}");
+    std::thread::sleep(Duration::from_secs(3600));
+    drop(listener);
+    Ok(())
+}
+
+/// The checks, with the deadline each needs.
+pub fn checks() -> Vec<Check> {
+    vec![
+        Check::new(&HARNESS, "todo_in_check", todo_in_check),
+        Check::new(&HARNESS, "todo_in_spawned_task", todo_in_spawned_task),
+        Check::new(&HARNESS, "plain_panic", plain_panic),
+        Check::new(&HARNESS, "runtime_without_io", runtime_without_io),
+        Check::new(&HARNESS, "double_lock", double_lock).deadline(SHORT),
+        Check::new(&HARNESS, "busy_loop", busy_loop).deadline(SHORT),
+        Check::new(&HARNESS, "read_loop_ignoring_eof", read_loop_ignoring_eof).deadline(SHORT),
+        Check::new(&HARNESS, "stopped_clock", stopped_clock).deadline(SHORT),
+        Check::new(&HARNESS, "abort", abort),
+        Check::new(&HARNESS, "hang_holding_a_port", hang_holding_a_port).deadline(SHORT),
+    ]
+}
