@@ -18,6 +18,8 @@ async fn main() -> mini_redis::Result<()> {
              Pass another address: cargo run -p chapter-1 --example server -- 127.0.0.1:6380"
         )
     })?;
+    // With port 0 the OS picks a free port; print the one we really got.
+    let addr = listener.local_addr()?;
     println!("mini-redis is listening on {addr}; stop it with Ctrl-C");
     mini_redis::server::run(listener, tokio::signal::ctrl_c()).await
 }

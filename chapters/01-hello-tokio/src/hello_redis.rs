@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 
+// ANCHOR: hello_redis
 /// Connects to the Redis server at `addr`, sets `hello` to `world`, and
 /// returns what `GET hello` reads back.
 #[allow(
@@ -22,3 +23,4 @@ pub async fn hello_redis(addr: SocketAddr) -> mini_redis::Result<Option<Bytes>> 
     // Check your work: cargo test -p chapter-1 -- 1.1
     todo!("1.1: connect to `addr`, SET hello to world, then GET hello")
 }
+// ANCHOR_END: hello_redis

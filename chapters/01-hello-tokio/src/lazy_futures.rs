@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use mini_redis::client;
 
+// ANCHOR: record_visit
 /// Remembers a visit on the server at `addr`: `last-visitor` becomes
 /// `name`, and `greeting:{name}` becomes `hello, {name}!`.
 #[allow(
@@ -30,3 +31,4 @@ pub async fn record_visit(addr: SocketAddr, name: &str) -> mini_redis::Result<()
     client.set(&format!("greeting:{name}"), greeting.into());
     todo!("1.3: find out why this function does nothing, fix it, then return Ok(())")
 }
+// ANCHOR_END: record_visit

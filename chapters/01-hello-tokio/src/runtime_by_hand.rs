@@ -7,6 +7,7 @@
 
 use std::future::Future;
 
+// ANCHOR: run
 /// Runs `future` to completion on a new multi-thread Tokio runtime and
 /// returns its output, as `#[tokio::main]` does for the body of `main`.
 #[allow(
@@ -21,3 +22,4 @@ pub fn run<F: Future>(future: F) -> F::Output {
     // Check your work: cargo test -p chapter-1 -- 1.2
     todo!("1.2: build a Tokio runtime by hand and block on `future`")
 }
+// ANCHOR_END: run
