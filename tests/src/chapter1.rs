@@ -12,7 +12,8 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::failure::{BookRef, Failure, Mistake, describe_bytes};
-use crate::harness::{Check, Exercise, Suite};
+use crate::harness::{Check, Suite};
+use crate::manifest::exercise;
 use crate::mistakes;
 use crate::redis::{RedisFixture, block_on};
 
@@ -28,45 +29,6 @@ pub trait Api {
 }
 
 const PAGE: &str = "ch01-hello-tokio";
-
-/// Exercise 1.1.
-pub static HELLO_REDIS: Exercise = Exercise {
-    number: "1.1",
-    id: "hello-redis",
-    title: "Say hello to Redis",
-    book: BookRef {
-        page: PAGE,
-        anchor: "say-hello",
-        title: "Exercise 1.1: say hello to Redis",
-    },
-};
-
-/// Exercise 1.2.
-pub static RUNTIME_BY_HAND: Exercise = Exercise {
-    number: "1.2",
-    id: "runtime-by-hand",
-    title: "Build the runtime by hand",
-    book: BookRef {
-        page: PAGE,
-        anchor: "runtime-by-hand",
-        title: "Exercise 1.2: build the runtime by hand",
-    },
-};
-
-/// Exercise 1.3.
-pub static LAZY_FUTURES: Exercise = Exercise {
-    number: "1.3",
-    id: "lazy-futures",
-    title: "The visit that never happened",
-    book: BookRef {
-        page: PAGE,
-        anchor: "lazy-futures",
-        title: "Exercise 1.3: the visit that never happened",
-    },
-};
-
-/// Every exercise of the chapter, in book order.
-pub static EXERCISES: [Exercise; 3] = [HELLO_REDIS, RUNTIME_BY_HAND, LAZY_FUTURES];
 
 /// The client connected somewhere else.
 pub const HARD_CODED_PORT: Mistake = Mistake {
@@ -114,50 +76,51 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The chapter's suite for the API `A`, reported as package `package`.
 pub fn suite<A: Api>(package: &'static str) -> Suite {
-    Suite {
-        chapter: 1,
-        title: "Hello Tokio",
+    let hello = exercise("hello-redis");
+    let runtime = exercise("runtime-by-hand");
+    let lazy = exercise("lazy-futures");
+    Suite::new(
+        1,
         package,
-        exercises: &EXERCISES,
-        checks: vec![
+        vec![
             Check::new(
-                &HELLO_REDIS,
+                hello,
                 "connects_to_the_address_it_is_given",
                 connects_to_the_address_it_is_given::<A>,
             ),
             Check::new(
-                &HELLO_REDIS,
+                hello,
                 "the_set_reaches_the_server",
                 the_set_reaches_the_server::<A>,
             ),
-            Check::new(&HELLO_REDIS, "get_returns_world", get_returns_world::<A>),
+            Check::new(hello, "get_returns_world", get_returns_world::<A>),
             Check::new(
-                &RUNTIME_BY_HAND,
+                runtime,
                 "a_plain_function_drives_a_future",
                 a_plain_function_drives_a_future::<A>,
             ),
             Check::new(
-                &RUNTIME_BY_HAND,
+                runtime,
                 "the_runtime_can_do_network_io",
                 the_runtime_can_do_network_io::<A>,
             ),
             Check::new(
-                &RUNTIME_BY_HAND,
+                runtime,
                 "the_runtime_has_timers",
                 the_runtime_has_timers::<A>,
             ),
             Check::new(
-                &LAZY_FUTURES,
+                lazy,
                 "the_visitor_reaches_the_server",
                 the_visitor_reaches_the_server::<A>,
             ),
             Check::new(
-                &LAZY_FUTURES,
+                lazy,
                 "the_greeting_reaches_the_server",
                 the_greeting_reaches_the_server::<A>,
             ),
         ],
-    }
+    )
 }
 
 // ---------------------------------------------------------------------------

@@ -24,7 +24,8 @@ use std::time::{Duration, Instant};
 use libtest_mimic::{Arguments, Failed, FormatSetting, Trial};
 use serde::{Deserialize, Serialize};
 
-use crate::failure::{BookRef, Failure, Mistake};
+use crate::failure::{Failure, Mistake};
+pub use crate::manifest::Exercise;
 use crate::mistakes;
 
 /// Names the one check a child process runs.
@@ -36,19 +37,6 @@ pub const MARK: &str = "@@workbook-grader:";
 
 /// The deadline of a check that does not set its own.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
-
-/// One exercise of a chapter, as the grader names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Exercise {
-    /// The number shown in the book, e.g. `1.2`.
-    pub number: &'static str,
-    /// A stable id that does not change when exercises are renumbered.
-    pub id: &'static str,
-    /// The title shown in the book.
-    pub title: &'static str,
-    /// The book section that teaches it.
-    pub book: BookRef,
-}
 
 /// One graded check: a function that runs in a child process.
 #[derive(Debug, Clone, Copy)]
@@ -114,9 +102,45 @@ pub struct Suite {
     /// The package whose tests these are (for the "run this next" hint).
     pub package: &'static str,
     /// The chapter's exercises, in book order.
-    pub exercises: &'static [Exercise],
+    pub exercises: Vec<&'static Exercise>,
     /// Every check, grouped by exercise.
     pub checks: Vec<Check>,
+}
+
+impl Suite {
+    /// A chapter's suite, titled from the manifest.
+    ///
+    /// # Panics
+    /// If the manifest does not list this chapter, or lists other checks
+    /// for its exercises than `checks` holds: the grader and
+    /// `exercises.toml` must be changed together.
+    pub fn new(chapter: u32, package: &'static str, checks: Vec<Check>) -> Suite {
+        let manifest = &*crate::manifest::MANIFEST;
+        let title = manifest
+            .chapter(chapter)
+            .map(|c| c.title.as_str())
+            .unwrap_or_else(|| panic!("grader: exercises.toml has no chapter {chapter}"));
+        let exercises: Vec<&'static Exercise> = manifest.exercises_of(chapter).collect();
+        for ex in &exercises {
+            let ours: Vec<&str> = checks
+                .iter()
+                .filter(|c| c.exercise.id == ex.id)
+                .map(|c| c.name)
+                .collect();
+            assert_eq!(
+                ours, ex.checks,
+                "grader: exercises.toml lists other checks for {} than the grader has",
+                ex.id
+            );
+        }
+        Suite {
+            chapter,
+            title,
+            package,
+            exercises,
+            checks,
+        }
+    }
 }
 
 /// How one check ended, as the parent saw it.
@@ -296,7 +320,7 @@ fn child_main(check: &Check) -> ! {
         },
         Ok(Err(failure)) => ChildResult {
             passed: false,
-            message: failure.render(Some(check.exercise.book)),
+            message: failure.render(Some(check.exercise.book_ref())),
             mistake: failure.mistake.map(|m| m.id.to_owned()),
         },
         // The hook has already reported the panic.
@@ -387,7 +411,7 @@ fn classify(seen: &Seen<'_>) -> Outcome {
              read:      {}\n  then replace the `todo!()` in {} and run this again.\n",
             todo.message,
             ex.number,
-            ex.book,
+            ex.book_ref(),
             short_location(&todo.location),
         ));
     }
@@ -427,7 +451,7 @@ fn classify(seen: &Seen<'_>) -> Outcome {
             mistake = Some(m.id.to_owned());
             Failure::new(what)
                 .mistake(m)
-                .render(Some(seen.check.exercise.book))
+                .render(Some(seen.check.exercise.book_ref()))
         }
         (None, Some(status)) => {
             if let Some(p) = panics.first() {
@@ -632,6 +656,7 @@ pub fn summary(suite: &Suite, results: &[(Check, Outcome)]) -> String {
     let states: Vec<(&Exercise, State, Option<String>)> = suite
         .exercises
         .iter()
+        .copied()
         .map(|ex| {
             let mine: Vec<&(Check, Outcome)> = results
                 .iter()
@@ -693,7 +718,7 @@ pub fn summary(suite: &Suite, results: &[(Check, Outcome)]) -> String {
                 "Next: exercise {} \"{}\".\n  read: {}\n  run:  cargo test -p {} -- {}\n",
                 ex.number,
                 ex.title,
-                ex.book.url(),
+                ex.book_ref().url(),
                 suite.package,
                 ex.number
             ));

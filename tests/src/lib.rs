@@ -18,6 +18,7 @@
 pub mod chapter1;
 pub mod failure;
 pub mod harness;
+pub mod manifest;
 pub mod mistakes;
 pub mod redis;
 
