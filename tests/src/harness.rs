@@ -205,27 +205,36 @@ pub fn main(suite: Suite) -> ! {
     let outcomes = run_all(&named, &selected, args.test_threads);
     args.test_threads = Some(1);
 
-    let results: Arc<Mutex<Vec<(Check, Outcome)>>> = Arc::default();
+    let results: Arc<Mutex<Vec<Graded>>> = Arc::default();
     let trials = named
         .into_iter()
         .zip(outcomes)
         .map(|((name, check), outcome)| {
             let results = Arc::clone(&results);
             Trial::test(name.clone(), move || {
-                let outcome = outcome.unwrap_or_else(|| run_in_child(&name, &check));
-                let verdict = match outcome.message() {
+                let graded = outcome.unwrap_or_else(|| run_timed(&name, &check));
+                let verdict = match graded.outcome.message() {
                     None => Ok(()),
                     Some(message) => Err(Failed::from(message)),
                 };
-                lock(&results).push((check, outcome));
+                lock(&results).push(graded);
                 verdict
             })
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
-    if !args.list && args.format != Some(FormatSetting::Json) {
-        print!("{}", summary(&suite, &lock(&results)));
-        let _ = std::io::stdout().flush();
+    if !args.list {
+        let results = lock(&results);
+        if args.format != Some(FormatSetting::Json) {
+            print!("{}", summary(&suite, &results));
+            let _ = std::io::stdout().flush();
+        }
+        if let Some(path) = std::env::var_os(crate::report::RESULTS_ENV) {
+            if let Err(e) = crate::report::Report::new(&suite, &results).write(&path) {
+                eprintln!("grader: cannot write the results file: {e}");
+                std::process::exit(2);
+            }
+        }
     }
     conclusion.exit()
 }
@@ -236,13 +245,13 @@ fn run_all(
     checks: &[(String, Check)],
     selected: &[bool],
     threads: Option<usize>,
-) -> Vec<Option<Outcome>> {
+) -> Vec<Option<Graded>> {
     let threads = threads
         .or_else(|| std::thread::available_parallelism().ok().map(Into::into))
         .unwrap_or(1)
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; checks.len()]);
+    let outcomes: Mutex<Vec<Option<Graded>>> = Mutex::new(vec![None; checks.len()]);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
@@ -252,8 +261,8 @@ fn run_all(
                         break;
                     };
                     if selected[i] {
-                        let outcome = run_in_child(name, check);
-                        lock(&outcomes)[i] = Some(outcome);
+                        let graded = run_timed(name, check);
+                        lock(&outcomes)[i] = Some(graded);
                     }
                 }
             });
@@ -334,6 +343,27 @@ fn child_main(check: &Check) -> ! {
     // Exit without running destructors: learner tasks may still be running
     // (or stuck), and dropping their runtime would wait for them.
     std::process::exit(if report.passed { 0 } else { 1 })
+}
+
+/// One check's outcome and how long it took.
+#[derive(Debug, Clone)]
+pub struct Graded {
+    /// The check.
+    pub check: Check,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Wall-clock time, child start to finish.
+    pub duration: Duration,
+}
+
+fn run_timed(name: &str, check: &Check) -> Graded {
+    let started = Instant::now();
+    let outcome = run_in_child(name, check);
+    Graded {
+        check: *check,
+        outcome,
+        duration: started.elapsed(),
+    }
 }
 
 /// Runs one check in a child process and classifies how it ended.
@@ -644,57 +674,89 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The closing summary: exercises done, and what to do next.
-pub fn summary(suite: &Suite, results: &[(Check, Outcome)]) -> String {
-    #[derive(PartialEq)]
-    enum State {
-        NotRun,
-        Done,
-        NotStarted,
-        InProgress(usize, usize),
-    }
-    let states: Vec<(&Exercise, State, Option<String>)> = suite
+/// Where a learner stands on one exercise, from the checks that ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// None of its checks ran (filtered out).
+    NotRun,
+    /// Every check that ran passed.
+    Done,
+    /// Every check that ran hit the stub's `todo!()`.
+    NotStarted,
+    /// Some checks pass: `passed` of `ran`.
+    InProgress {
+        /// Checks that passed.
+        passed: usize,
+        /// Checks that ran.
+        ran: usize,
+    },
+}
+
+/// One exercise's progress and its first failing check, if any.
+#[derive(Debug, Clone)]
+pub struct ExerciseState {
+    /// The exercise.
+    pub exercise: &'static Exercise,
+    /// How far along it is.
+    pub progress: Progress,
+    /// The first check, in suite order, that did not pass.
+    pub first_failing: Option<String>,
+}
+
+/// Every exercise of the suite, with its progress.
+pub fn exercise_states(suite: &Suite, results: &[Graded]) -> Vec<ExerciseState> {
+    suite
         .exercises
         .iter()
-        .copied()
-        .map(|ex| {
-            let mine: Vec<&(Check, Outcome)> = results
+        .map(|&exercise| {
+            let mine: Vec<&Graded> = results
                 .iter()
-                .filter(|(c, _)| c.exercise.id == ex.id)
+                .filter(|g| g.check.exercise.id == exercise.id)
                 .collect();
-            let passed = mine.iter().filter(|(_, o)| *o == Outcome::Passed).count();
+            let passed = mine.iter().filter(|g| g.outcome == Outcome::Passed).count();
             let todo = mine
                 .iter()
-                .filter(|(_, o)| matches!(o, Outcome::NotImplemented(_)))
+                .filter(|g| matches!(g.outcome, Outcome::NotImplemented(_)))
                 .count();
-            // The first failing check in suite order, not completion order.
+            // Suite order, not the order the children finished in.
             let first_failing = suite
                 .checks
                 .iter()
-                .filter(|c| c.exercise.id == ex.id)
+                .filter(|c| c.exercise.id == exercise.id)
                 .find(|c| {
                     mine.iter()
-                        .any(|(m, o)| m.name == c.name && *o != Outcome::Passed)
+                        .any(|g| g.check.name == c.name && g.outcome != Outcome::Passed)
                 })
                 .map(Check::full_name);
-            let state = if mine.is_empty() {
-                State::NotRun
+            let progress = if mine.is_empty() {
+                Progress::NotRun
             } else if passed == mine.len() {
-                State::Done
+                Progress::Done
             } else if todo == mine.len() {
-                State::NotStarted
+                Progress::NotStarted
             } else {
-                State::InProgress(passed, mine.len())
+                Progress::InProgress {
+                    passed,
+                    ran: mine.len(),
+                }
             };
-            (ex, state, first_failing)
+            ExerciseState {
+                exercise,
+                progress,
+                first_failing,
+            }
         })
-        .collect();
+        .collect()
+}
 
-    let run: Vec<_> = states
+/// The closing summary: exercises done, and what to do next.
+pub fn summary(suite: &Suite, results: &[Graded]) -> String {
+    let states = exercise_states(suite, results);
+    let run: Vec<&ExerciseState> = states
         .iter()
-        .filter(|(_, s, _)| *s != State::NotRun)
+        .filter(|s| s.progress != Progress::NotRun)
         .collect();
-    let done = run.iter().filter(|(_, s, _)| *s == State::Done).count();
+    let done = run.iter().filter(|s| s.progress == Progress::Done).count();
     let mut out = format!(
         "\nChapter {} · {}: {} of {} exercise{} done\n",
         suite.chapter,
@@ -703,17 +765,19 @@ pub fn summary(suite: &Suite, results: &[(Check, Outcome)]) -> String {
         run.len(),
         if run.len() == 1 { "" } else { "s" }
     );
-    for (ex, state, _) in &run {
-        let status = match state {
-            State::Done => "done       ".to_owned(),
-            State::NotStarted => "not started".to_owned(),
-            State::InProgress(p, n) => format!("{p} of {n} checks pass"),
-            State::NotRun => unreachable!("filtered out above"),
+    for state in &run {
+        let status = match state.progress {
+            Progress::Done => "done".to_owned(),
+            Progress::NotStarted => "not started".to_owned(),
+            Progress::InProgress { passed, ran } => format!("{passed} of {ran} checks pass"),
+            Progress::NotRun => unreachable!("filtered out above"),
         };
+        let ex = state.exercise;
         out.push_str(&format!("  {status:<22} {} {}\n", ex.number, ex.title));
     }
-    match run.iter().find(|(_, s, _)| *s != State::Done) {
-        Some((ex, _, first)) => {
+    match run.iter().find(|s| s.progress != Progress::Done) {
+        Some(state) => {
+            let ex = state.exercise;
             out.push_str(&format!(
                 "Next: exercise {} \"{}\".\n  read: {}\n  run:  cargo test -p {} -- {}\n",
                 ex.number,
@@ -722,16 +786,22 @@ pub fn summary(suite: &Suite, results: &[(Check, Outcome)]) -> String {
                 suite.package,
                 ex.number
             ));
-            if let Some(first) = first {
+            if let Some(first) = &state.first_failing {
                 out.push_str(&format!("  first failing check: {first}\n"));
             }
         }
-        None if run.len() == suite.exercises.len() => out.push_str(&format!(
-            "Chapter {} is complete. On to chapter {}: cargo test -p chapter-{}\n",
-            suite.chapter,
-            suite.chapter + 1,
-            suite.chapter + 1
-        )),
+        None if run.len() == suite.exercises.len() => {
+            out.push_str(&format!("Chapter {} is complete.", suite.chapter));
+            match crate::manifest::MANIFEST.chapter(suite.chapter + 1) {
+                Some(next) => out.push_str(&format!(
+                    " On to chapter {}, {}: cargo test -p {}\n",
+                    next.number,
+                    next.title,
+                    next.package()
+                )),
+                None => out.push('\n'),
+            }
+        }
         None => out.push_str("Every exercise run here passes.\n"),
     }
     out

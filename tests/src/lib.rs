@@ -21,6 +21,7 @@ pub mod harness;
 pub mod manifest;
 pub mod mistakes;
 pub mod redis;
+pub mod report;
 
 // Re-exported for the macros, so a chapter crate needs no extra dependencies
 // to expand them.
