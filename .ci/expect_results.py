@@ -1,41 +1,47 @@
-"""Reads libtest JSON lines (a chapter's `--format json` run) on stdin and
-checks them against what CI expects of that chapter.
+"""Checks a chapter's results file (WORKBOOK_RESULTS) against what CI expects.
 
-usage: expect_results.py todo|pass PACKAGE
+usage: expect_results.py todo|pass RESULTS.json
 
-  todo  every check failed, and each failure says "not yet implemented"
-  pass  every check passed
+  todo  every check of the manifest ran and hit the stub's todo!()
+        ("not yet implemented"): none passed, none failed otherwise
+  pass  every check of the manifest ran and passed
 """
 import json
 import sys
+import tomllib
 
-mode, package = sys.argv[1], sys.argv[2]
-events = []
-for line in sys.stdin:
-    line = line.strip()
-    if line.startswith("{"):
-        events.append(json.loads(line))
+mode, path = sys.argv[1], sys.argv[2]
+with open(path, encoding="utf-8") as f:
+    report = json.load(f)
+with open("exercises.toml", "rb") as f:
+    manifest = tomllib.load(f)
 
-tests = [e for e in events if e.get("type") == "test" and e.get("event") != "started"]
-suite = [e for e in events if e.get("type") == "suite" and e.get("event") == "started"]
+package = report["package"]
+expected = {
+    f"{e['number']}-{e['id']}::{check}"
+    for e in manifest["exercise"]
+    if e["chapter"] == report["chapter"]
+    for check in e["checks"]
+}
+ran = {c["id"]: c for c in report["checks"]}
 problems = []
-if not suite or suite[0].get("test_count", 0) == 0:
-    problems.append("no checks ran")
-if suite and len(tests) != suite[0]["test_count"]:
-    problems.append(f"{suite[0]['test_count']} checks announced, {len(tests)} reported")
-for t in tests:
-    name, event = t["name"], t["event"]
+if report.get("format") != "tokio-workbook-results/1":
+    problems.append(f"unknown results format {report.get('format')!r}")
+for missing in sorted(expected - ran.keys()):
+    problems.append(f"{missing}: listed in exercises.toml but never ran")
+for check in ran.values():
+    name, status, message = check["id"], check["status"], check["message"]
     if mode == "todo":
-        # libtest-mimic writes a failure as `Error: "<message, escaped>"`.
-        message = t.get("stdout", "").removeprefix('Error: "')
-        if event != "failed":
-            problems.append(f"{name}: {event} on the pristine stub (a check that cannot fail?)")
-        elif not message.startswith("not yet implemented"):
-            problems.append(f"{name}: failed without 'not yet implemented':\n{message}")
-    elif event != "ok":
-        problems.append(f"{name}: {event} on the reference solution:\n{t.get('stdout', '')}")
+        if status == "pass":
+            problems.append(f"{name}: PASSED on the pristine stub (a check that cannot fail?)")
+        elif status != "todo" or not message.startswith("not yet implemented"):
+            problems.append(f"{name}: {status} without 'not yet implemented':\n{message}")
+    elif status != "pass":
+        problems.append(f"{name}: {status} on the reference solution:\n{message}")
 
+if not ran:
+    problems.append("no checks ran")
 if problems:
     print(f"{package} ({mode}):", *problems, sep="\n  ", file=sys.stderr)
     sys.exit(1)
-print(f"{package}: {len(tests)} checks, all as expected ({mode})")
+print(f"{package}: {len(ran)} checks, all as expected ({mode})")

@@ -70,6 +70,9 @@ pub const GET_BEFORE_SET: Mistake = Mistake {
     },
 };
 
+/// Every mistake this chapter's checks can name.
+pub const MISTAKES: [Mistake; 3] = [HARD_CODED_PORT, FORGOTTEN_AWAIT, GET_BEFORE_SET];
+
 /// How long the learner's client may take before a check gives up on it
 /// (well inside the harness's deadline, so the check can still explain).
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -23,6 +23,13 @@ pub mod mistakes;
 pub mod redis;
 pub mod report;
 
+/// Every mistake the grader can name, for tools that check their book links.
+pub fn all_mistakes() -> Vec<failure::Mistake> {
+    let mut all = mistakes::ALL.to_vec();
+    all.extend_from_slice(&chapter1::MISTAKES);
+    all
+}
+
 // Re-exported for the macros, so a chapter crate needs no extra dependencies
 // to expand them.
 #[doc(hidden)]

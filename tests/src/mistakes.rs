@@ -47,7 +47,7 @@ pub const NO_RUNTIME: Mistake = Mistake {
     book: BookRef {
         page: CH01,
         anchor: "runtime-by-hand",
-        title: "Exercise 1.2: build the runtime by hand",
+        title: "Exercise 1.2: Build the runtime by hand",
     },
 };
 
@@ -59,8 +59,8 @@ pub const RUNTIME_WITHOUT_DRIVERS: Mistake = Mistake {
         both off; call `.enable_all()` before `.build()`, as `#[tokio::main]` does.",
     book: BookRef {
         page: CH01,
-        anchor: "runtime-by-hand",
-        title: "Exercise 1.2: build the runtime by hand",
+        anchor: "mistake-runtime-without-drivers",
+        title: "Common mistakes: a runtime without drivers",
     },
 };
 
@@ -73,9 +73,18 @@ pub const RUNTIME_INSIDE_RUNTIME: Mistake = Mistake {
     book: BookRef {
         page: CH01,
         anchor: "runtime-by-hand",
-        title: "Exercise 1.2: build the runtime by hand",
+        title: "Exercise 1.2: Build the runtime by hand",
     },
 };
+
+/// Every mistake defined here.
+pub const ALL: [Mistake; 5] = [
+    STUCK,
+    BUSY_LOOP,
+    NO_RUNTIME,
+    RUNTIME_WITHOUT_DRIVERS,
+    RUNTIME_INSIDE_RUNTIME,
+];
 
 /// The mistake a panic message usually means, if it is one Tokio raises.
 pub fn from_panic(message: &str) -> Option<Mistake> {

@@ -7,6 +7,8 @@
 use std::net::SocketAddr;
 
 use bytes::Bytes;
+#[allow(unused_imports, reason = "exercise 1.1 uses it")]
+use mini_redis::client; // exercise: hello-redis
 
 // ANCHOR: hello_redis
 /// Connects to the Redis server at `addr`, sets `hello` to `world`, and
@@ -16,11 +18,13 @@ use bytes::Bytes;
     reason = "exercise 1.1: the parameters are yours to use"
 )]
 pub async fn hello_redis(addr: SocketAddr) -> mini_redis::Result<Option<Bytes>> {
+    // exercise: hello-redis
     // Exercise 1.1 — requirements:
     //  1. Connect to `addr` with `mini_redis::client::connect`.
     //  2. SET `hello` to `world`, and wait for the server's answer.
     //  3. GET `hello` and return the value the server sent back.
     // Check your work: cargo test -p chapter-1 -- 1.1
     todo!("1.1: connect to `addr`, SET hello to world, then GET hello")
+    // end exercise: hello-redis
 }
 // ANCHOR_END: hello_redis

@@ -18,8 +18,8 @@ use mini_redis::client;
     reason = "exercise 1.3: delete this attribute first, then build and read the warnings"
 )]
 pub async fn record_visit(addr: SocketAddr, name: &str) -> mini_redis::Result<()> {
-    // Exercise 1.3 — this code compiles and runs, yet the server never
-    // hears of the visit. Requirements:
+    // exercise: lazy-futures
+    // Exercise 1.3 — requirements:
     //  1. Delete the `#[allow(unused_must_use, …)]` attribute above, run
     //     `cargo build -p chapter-1`, and read what the compiler says.
     //  2. Make both writes reach the server before the function returns.
@@ -30,5 +30,6 @@ pub async fn record_visit(addr: SocketAddr, name: &str) -> mini_redis::Result<()
     let greeting = format!("hello, {name}!");
     client.set(&format!("greeting:{name}"), greeting.into());
     todo!("1.3: find out why this function does nothing, fix it, then return Ok(())")
+    // end exercise: lazy-futures
 }
 // ANCHOR_END: record_visit

@@ -7,6 +7,9 @@
 
 use std::future::Future;
 
+#[allow(unused_imports, reason = "exercise 1.2 uses it")]
+use tokio::runtime::Builder; // exercise: runtime-by-hand
+
 // ANCHOR: run
 /// Runs `future` to completion on a new multi-thread Tokio runtime and
 /// returns its output, as `#[tokio::main]` does for the body of `main`.
@@ -15,11 +18,13 @@ use std::future::Future;
     reason = "exercise 1.2: the parameters are yours to use"
 )]
 pub fn run<F: Future>(future: F) -> F::Output {
+    // exercise: runtime-by-hand
     // Exercise 1.2 — requirements:
     //  1. Build a multi-thread runtime with `tokio::runtime::Builder`.
     //  2. Switch on what a builder leaves off: I/O and timers.
     //  3. Block on `future` and return its output.
     // Check your work: cargo test -p chapter-1 -- 1.2
     todo!("1.2: build a Tokio runtime by hand and block on `future`")
+    // end exercise: runtime-by-hand
 }
 // ANCHOR_END: run

@@ -7,12 +7,13 @@
 use std::net::SocketAddr;
 
 use bytes::Bytes;
-use mini_redis::client;
+use mini_redis::client; // exercise: hello-redis
 
 // ANCHOR: hello_redis
 /// Connects to the Redis server at `addr`, sets `hello` to `world`, and
 /// returns what `GET hello` reads back.
 pub async fn hello_redis(addr: SocketAddr) -> mini_redis::Result<Option<Bytes>> {
+    // exercise: hello-redis
     // The address comes from the caller: a real program reads it from its
     // configuration, and the grader starts a server on a free port for
     // every check.
@@ -26,5 +27,6 @@ pub async fn hello_redis(addr: SocketAddr) -> mini_redis::Result<Option<Bytes>> 
     // The SET has been answered, so the GET is guaranteed to see it.
     let value = client.get("hello").await?;
     Ok(value)
+    // end exercise: hello-redis
 }
 // ANCHOR_END: hello_redis

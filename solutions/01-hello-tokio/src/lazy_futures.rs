@@ -14,6 +14,7 @@ use mini_redis::client;
 /// Remembers a visit on the server at `addr`: `last-visitor` becomes
 /// `name`, and `greeting:{name}` becomes `hello, {name}!`.
 pub async fn record_visit(addr: SocketAddr, name: &str) -> mini_redis::Result<()> {
+    // exercise: lazy-futures
     let mut client = client::connect(addr).await?;
 
     // Each `.await` sends the command and waits for the server's answer,
@@ -26,5 +27,6 @@ pub async fn record_visit(addr: SocketAddr, name: &str) -> mini_redis::Result<()
         .set(&format!("greeting:{name}"), greeting.into())
         .await?;
     Ok(())
+    // end exercise: lazy-futures
 }
 // ANCHOR_END: record_visit

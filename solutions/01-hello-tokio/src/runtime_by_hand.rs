@@ -7,12 +7,13 @@
 
 use std::future::Future;
 
-use tokio::runtime::Builder;
+use tokio::runtime::Builder; // exercise: runtime-by-hand
 
 // ANCHOR: run
 /// Runs `future` to completion on a new multi-thread Tokio runtime and
 /// returns its output, as `#[tokio::main]` does for the body of `main`.
 pub fn run<F: Future>(future: F) -> F::Output {
+    // exercise: runtime-by-hand
     let runtime = Builder::new_multi_thread()
         // A builder starts with the I/O and timer drivers switched off.
         // Without them, the first socket or `sleep` panics; the macro
@@ -26,5 +27,6 @@ pub fn run<F: Future>(future: F) -> F::Output {
     // `block_on` parks this thread until the future completes, while the
     // runtime's worker threads run any tasks the future spawns.
     runtime.block_on(future)
+    // end exercise: runtime-by-hand
 }
 // ANCHOR_END: run
