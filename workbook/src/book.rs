@@ -286,6 +286,46 @@ fn collect(dir: &Path, extension: &str, into: &mut Vec<PathBuf>) {
     }
 }
 
+/// The hint tiers every exercise has: a nudge, an approach, nearly the answer.
+pub const HINT_TIERS: u32 = 3;
+
+/// Every exercise of the manifest has its hint tiers, as anchors
+/// `{id}-1` … `{id}-3`, in `book/hints/{page}.md` of its chapter.
+pub fn check_hints(hints: &Path, manifest: &grader::manifest::Manifest) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for chapter in &manifest.chapters {
+        let path = hints.join(format!("{}.md", chapter.page));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            problems.push(Problem(format!(
+                "{} is missing: chapter {} needs its hints file",
+                path.display(),
+                chapter.number
+            )));
+            continue;
+        };
+        for ex in manifest.exercises_of(chapter.number) {
+            for tier in 1..=HINT_TIERS {
+                let anchor = format!("{}-{tier}", ex.id);
+                let has = |marker: &str| {
+                    text.lines().any(|l| {
+                        l.split_once(marker).is_some_and(|(_, name)| {
+                            name.trim().trim_end_matches("-->").trim() == anchor
+                        })
+                    })
+                };
+                if !has("ANCHOR:") || !has("ANCHOR_END:") {
+                    problems.push(Problem(format!(
+                        "{}: exercise {} has no hint tier {tier} (`ANCHOR: {anchor}` … `ANCHOR_END: {anchor}`)",
+                        path.display(),
+                        ex.number
+                    )));
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// Every book link the grader can print, with who prints it.
 pub fn grader_refs() -> Vec<(String, BookRef)> {
     let manifest = &*grader::manifest::MANIFEST;

@@ -33,8 +33,9 @@ enum Command {
         chapter: Option<u32>,
     },
     /// Builds the book and checks it: no mdbook warnings, every include
-    /// anchor exists, every internal link and #fragment resolves, and so
-    /// does every book link in exercises.toml and the grader's messages.
+    /// anchor exists, every exercise has its three hint tiers, every
+    /// internal link and #fragment resolves, and so does every book link in
+    /// exercises.toml and the grader's messages.
     BookCheck {
         /// Check the existing build in book/book instead of building.
         #[arg(long)]
@@ -105,6 +106,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 problems.extend(book::build(&book_dir).map_err(|p| p.to_string())?);
             }
             problems.extend(book::check_includes(&book_dir.join("src")));
+            problems.extend(book::check_hints(
+                &book_dir.join("hints"),
+                &read_manifest(&root)?,
+            ));
             let site = book::Site::read(&book_dir.join("book"));
             problems.extend(site.check_links());
             problems.extend(site.check_refs(book::grader_refs()));

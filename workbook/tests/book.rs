@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use grader::failure::BookRef;
-use workbook::book::{Site, check_includes};
+use grader::manifest::Manifest;
+use workbook::book::{Site, check_hints, check_includes};
 
 struct Scratch(PathBuf);
 
@@ -113,4 +114,34 @@ fn broken_links_and_fragments_are_reported() {
         .collect();
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert!(problems[0].starts_with("stale links"), "{problems:#?}");
+}
+
+/// Proves an exercise without all three hint tiers is reported.
+#[test]
+fn a_missing_hint_tier_is_reported() {
+    let book = Scratch::new("hints");
+    let manifest = Manifest::parse(include_str!("fixtures/exercises.toml")).expect("parses");
+    let mut hints = String::new();
+    for ex in &manifest.exercises {
+        for tier in 1..=3 {
+            // Exercise 7.3 lacks its last tier.
+            if ex.id == "method-body" && tier == 3 {
+                continue;
+            }
+            hints.push_str(&format!(
+                "<!-- ANCHOR: {0}-{tier} -->\nhint\n<!-- ANCHOR_END: {0}-{tier} -->\n",
+                ex.id
+            ));
+        }
+    }
+    book.write("hints/ch07-fixture.md", &hints);
+    let problems: Vec<String> = check_hints(&book.0.join("hints"), &manifest)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].contains("exercise 7.3 has no hint tier 3"),
+        "{problems:#?}"
+    );
 }
