@@ -14,22 +14,39 @@
 #![allow(clippy::result_large_err)]
 
 mod chapter1;
+mod chapter2;
 mod harness_cases;
 
 use grader::harness::{self, Check, Outcome};
 use libtest_mimic::{Arguments, Failed, Trial};
 
-grader::chapter1_adapter!(HardCodedPort, crate::chapter1::hard_coded_port);
-grader::chapter1_adapter!(ForgottenAwait, crate::chapter1::forgotten_await);
-grader::chapter1_adapter!(GetBeforeSet, crate::chapter1::get_before_set);
-grader::chapter1_adapter!(
-    RuntimeWithoutDrivers,
-    crate::chapter1::runtime_without_drivers
-);
-grader::chapter1_adapter!(VisitNeverAwaited, crate::chapter1::visit_never_awaited);
-grader::chapter1_adapter!(HalfFixedVisit, crate::chapter1::half_fixed_visit);
-grader::chapter1_adapter!(IoDriverOnly, crate::chapter1::io_driver_only);
-grader::chapter1_adapter!(NotOnTokio, crate::chapter1::not_on_tokio);
+/// One gallery entry: the module, the check designated for its mistake,
+/// and the mistake's id. The adapter is built in a block of its own so
+/// every entry can call its type `Subject`.
+macro_rules! entry {
+    (chapter1, $module:ident, $check:literal, $mistake:literal) => {{
+        mod adapter {
+            grader::chapter1_adapter!(Subject, crate::chapter1::$module);
+        }
+        entry(
+            concat!("chapter1::", stringify!($module)),
+            grader::chapter1::suite::<adapter::Subject>("gallery"),
+            $check,
+            $mistake,
+        )
+    }};
+    (chapter2, $module:ident, $check:literal, $mistake:literal) => {{
+        mod adapter {
+            grader::chapter2_adapter!(Subject, crate::chapter2::$module);
+        }
+        entry(
+            concat!("chapter2::", stringify!($module)),
+            grader::chapter2::suite::<adapter::Subject>("gallery"),
+            $check,
+            $mistake,
+        )
+    }};
+}
 
 /// What a case must end in.
 enum Expect {
@@ -60,11 +77,11 @@ fn entry(entry: &str, suite: harness::Suite, check: &str, mistake: &'static str)
     let found = suite
         .checks
         .iter()
-        .find(|c| c.name == check)
+        .find(|c| c.name == check || c.full_name() == check)
         .unwrap_or_else(|| panic!("gallery: no check named {check}"));
     Case {
-        name: format!("chapter1::{entry}::is_rejected_by::{}", found.full_name()),
-        check_name: format!("chapter1::{entry}::{}", found.full_name()),
+        name: format!("{entry}::is_rejected_by::{}", found.full_name()),
+        check_name: format!("{entry}::{}", found.full_name()),
         check: *found,
         expect: Expect::Mistake(mistake),
         after: None,
@@ -72,55 +89,138 @@ fn entry(entry: &str, suite: harness::Suite, check: &str, mistake: &'static str)
 }
 
 fn cases() -> Vec<Case> {
-    use grader::chapter1::suite;
     let mut cases = vec![
-        entry(
-            "hard_coded_port",
-            suite::<HardCodedPort>("gallery"),
+        entry!(
+            chapter1,
+            hard_coded_port,
             "connects_to_the_address_it_is_given",
-            "hard-coded-port",
+            "hard-coded-port"
         ),
-        entry(
-            "forgotten_await",
-            suite::<ForgottenAwait>("gallery"),
+        entry!(
+            chapter1,
+            forgotten_await,
             "the_set_reaches_the_server",
-            "forgotten-await",
+            "forgotten-await"
         ),
-        entry(
-            "get_before_set",
-            suite::<GetBeforeSet>("gallery"),
+        entry!(
+            chapter1,
+            get_before_set,
             "get_returns_world",
-            "get-before-set",
+            "get-before-set"
         ),
-        entry(
-            "runtime_without_drivers",
-            suite::<RuntimeWithoutDrivers>("gallery"),
+        entry!(
+            chapter1,
+            runtime_without_drivers,
             "the_runtime_can_do_network_io",
-            "runtime-without-drivers",
+            "runtime-without-drivers"
         ),
-        entry(
-            "visit_never_awaited",
-            suite::<VisitNeverAwaited>("gallery"),
+        entry!(
+            chapter1,
+            visit_never_awaited,
             "the_visitor_reaches_the_server",
-            "forgotten-await",
+            "forgotten-await"
         ),
-        entry(
-            "half_fixed_visit",
-            suite::<HalfFixedVisit>("gallery"),
+        entry!(
+            chapter1,
+            half_fixed_visit,
             "the_greeting_reaches_the_server",
-            "forgotten-await",
+            "forgotten-await"
         ),
-        entry(
-            "io_driver_only",
-            suite::<IoDriverOnly>("gallery"),
+        entry!(
+            chapter1,
+            io_driver_only,
             "the_runtime_has_timers",
-            "runtime-without-drivers",
+            "runtime-without-drivers"
         ),
-        entry(
-            "not_on_tokio",
-            suite::<NotOnTokio>("gallery"),
+        entry!(
+            chapter1,
+            not_on_tokio,
             "a_plain_function_drives_a_future",
-            "no-runtime",
+            "no-runtime"
+        ),
+        entry!(
+            chapter2,
+            hard_coded_port,
+            "answers_a_command_with_an_error_frame",
+            "hard-coded-port"
+        ),
+        entry!(
+            chapter2,
+            if_let_not_loop,
+            "answers_every_command_on_a_connection",
+            "if-let-not-loop"
+        ),
+        entry!(
+            chapter2,
+            accepts_once,
+            "serves_the_next_client_after_one_leaves",
+            "accepts-once"
+        ),
+        entry!(
+            chapter2,
+            sequential_server,
+            "2.2-spawn-per-connection::an_idle_client_does_not_block_others",
+            "sequential-server"
+        ),
+        entry!(
+            chapter2,
+            spawned_if_let,
+            "2.2-spawn-per-connection::answers_every_command_on_a_connection",
+            "if-let-not-loop"
+        ),
+        entry!(
+            chapter2,
+            empty_string_for_missing_key,
+            "set_and_get_match_the_reference_transcript",
+            "missing-key-not-null"
+        ),
+        entry!(
+            chapter2,
+            panic_on_unknown,
+            "an_unknown_command_gets_an_error_and_the_connection_lives",
+            "panic-on-unknown"
+        ),
+        entry!(
+            chapter2,
+            sequential_get_set,
+            "2.3-get-and-set::an_idle_client_does_not_block_others",
+            "sequential-server"
+        ),
+        entry!(
+            chapter2,
+            retries_bad_frame,
+            "a_malformed_frame_gets_an_error_or_a_close",
+            "retries-bad-frame"
+        ),
+        entry!(
+            chapter2,
+            error_stops_server,
+            "a_client_leaving_mid_command_does_not_stop_the_server",
+            "server-stopped"
+        ),
+        entry!(
+            chapter2,
+            one_value_for_all_keys,
+            "fifty_interleaved_clients_get_their_own_values",
+            "ignores-key"
+        ),
+        entry!(
+            chapter2,
+            awaits_each_task,
+            "runs_the_tasks_at_the_same_time",
+            "sequential-tasks"
+        ),
+        entry!(
+            chapter2,
+            joinset_completion_order,
+            "returns_values_in_the_order_of_the_keys",
+            "completion-order"
+        ),
+        entry!(
+            chapter2,
+            rc_across_await,
+            "the_greeting_task_is_send",
+            "not-send"
         ),
     ];
     for check in harness_cases::checks() {

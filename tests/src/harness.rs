@@ -188,6 +188,9 @@ struct ChildPanic {
 /// The `main` of a `tests/grade.rs`: runs the suite, prints the chapter
 /// summary, and exits with libtest's exit code.
 pub fn main(suite: Suite) -> ! {
+    // The reference solutions record the transcripts learners are graded
+    // against; everyone else compares with them.
+    crate::reference::set_recording(suite.package.starts_with("solution-"));
     let named: Vec<(String, Check)> = suite.checks.iter().map(|c| (c.full_name(), *c)).collect();
     run_child_if_asked(&named);
 

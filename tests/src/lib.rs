@@ -16,17 +16,22 @@
 #![allow(clippy::result_large_err)]
 
 pub mod chapter1;
+pub mod chapter2;
 pub mod failure;
 pub mod harness;
 pub mod manifest;
 pub mod mistakes;
+pub mod probe;
 pub mod redis;
+pub mod reference;
 pub mod report;
+pub mod server;
 
 /// Every mistake the grader can name, for tools that check their book links.
 pub fn all_mistakes() -> Vec<failure::Mistake> {
     let mut all = mistakes::ALL.to_vec();
     all.extend_from_slice(&chapter1::MISTAKES);
+    all.extend_from_slice(&chapter2::MISTAKES);
     all
 }
 
@@ -36,3 +41,5 @@ pub fn all_mistakes() -> Vec<failure::Mistake> {
 pub use bytes;
 #[doc(hidden)]
 pub use mini_redis;
+#[doc(hidden)]
+pub use tokio;

@@ -75,6 +75,8 @@ impl std::fmt::Display for Stale {
 }
 
 const START: &str = "// exercise: ";
+/// The grader feature only solution crates enable.
+const REFERENCE_FEATURE: &str = "features = [\"reference\"]";
 const END: &str = "// end exercise: ";
 
 /// Turns one solution source file into its stub.
@@ -490,12 +492,26 @@ fn cargo_toml(solution: &str, chapter: &Chapter) -> Result<String, GenError> {
          # change that file and regenerate, rather than this one.\n",
         chapter.slug
     );
+    let mut lines: Vec<String> = Vec::new();
     for line in solution.lines() {
         if line.trim() == from {
-            let _ = writeln!(out, "name = \"{}\"", chapter.package());
+            lines.push(format!("name = \"{}\"", chapter.package()));
+        } else if line.trim_start().starts_with("grader") && line.contains(REFERENCE_FEATURE) {
+            // Only solutions record transcripts; learners get the plain
+            // grader (and no insta). The comment above the line goes too.
+            while lines
+                .last()
+                .is_some_and(|l| l.trim_start().starts_with('#'))
+            {
+                lines.pop();
+            }
+            lines.push("grader.workspace = true".to_owned());
         } else {
-            let _ = writeln!(out, "{line}");
+            lines.push(line.to_owned());
         }
+    }
+    for line in lines {
+        let _ = writeln!(out, "{line}");
     }
     Ok(out)
 }

@@ -9,7 +9,8 @@ use mini_redis::client;
 pub use super::elsewhere::{record_visit, run};
 
 pub async fn hello_redis(_addr: SocketAddr) -> mini_redis::Result<Option<Bytes>> {
-    let mut client = client::connect("127.0.0.1:6379").await?;
+    // 6380, not 6379: chapter 2's gallery listens on 6379 while it runs.
+    let mut client = client::connect("127.0.0.1:6380").await?;
     client.set("hello", Bytes::from_static(b"world")).await?;
     client.get("hello").await
 }

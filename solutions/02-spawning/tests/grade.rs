@@ -1,0 +1,1 @@
+grader::chapter2!(solution_2);

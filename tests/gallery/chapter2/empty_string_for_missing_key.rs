@@ -1,0 +1,33 @@
+//! `missing-key-not-null`: answers an empty string for a missing key.
+//! Rejected by `2.3 set_and_get_match_the_reference_transcript`.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use mini_redis::{Command, Connection, Frame};
+use tokio::net::TcpListener;
+
+pub use super::elsewhere::{fetch_all, reply_with_errors, save_greeting, serve_concurrently};
+
+pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
+    loop {
+        let (socket, _) = listener.accept().await?;
+        tokio::spawn(async move {
+            let mut connection = Connection::new(socket);
+            let mut store: HashMap<String, Bytes> = HashMap::new();
+            while let Ok(Some(frame)) = connection.read_frame().await {
+                let reply = match Command::from_frame(frame) {
+                    Ok(Command::Set(cmd)) => {
+                        store.insert(cmd.key().to_owned(), cmd.value().clone());
+                        Frame::Simple("OK".into())
+                    }
+                    Ok(Command::Get(cmd)) => {
+                        Frame::Bulk(store.get(cmd.key()).cloned().unwrap_or_default())
+                    }
+                    _ => Frame::Error("ERR unknown command".into()),
+                };
+                let _ = connection.write_frame(&reply).await;
+            }
+        });
+    }
+}

@@ -1,0 +1,76 @@
+//! Known-wrong chapter-2 code, one module per mistake.
+//!
+//! Each entry writes out the one function that carries its mistake; the
+//! others come from [`elsewhere`], stubs its designated check never calls.
+
+pub mod accepts_once;
+pub mod awaits_each_task;
+pub mod empty_string_for_missing_key;
+pub mod error_stops_server;
+pub mod hard_coded_port;
+pub mod if_let_not_loop;
+pub mod joinset_completion_order;
+pub mod one_value_for_all_keys;
+pub mod panic_on_unknown;
+pub mod rc_across_await;
+pub mod retries_bad_frame;
+pub mod sequential_get_set;
+pub mod sequential_server;
+pub mod spawned_if_let;
+
+/// The chapter-2 functions an entry does not exercise.
+pub mod elsewhere {
+    use std::net::SocketAddr;
+
+    use bytes::Bytes;
+    use tokio::net::TcpListener;
+
+    /// Not part of this entry.
+    pub async fn reply_with_errors(_listener: TcpListener) -> mini_redis::Result<()> {
+        unimplemented!("not part of this gallery entry")
+    }
+
+    /// Not part of this entry.
+    pub async fn serve_concurrently(_listener: TcpListener) -> mini_redis::Result<()> {
+        unimplemented!("not part of this gallery entry")
+    }
+
+    /// Not part of this entry.
+    pub async fn serve(_listener: TcpListener) -> mini_redis::Result<()> {
+        unimplemented!("not part of this gallery entry")
+    }
+
+    /// Not part of this entry.
+    pub async fn fetch_all(
+        _addr: SocketAddr,
+        _keys: Vec<String>,
+    ) -> mini_redis::Result<Vec<Option<Bytes>>> {
+        unimplemented!("not part of this gallery entry")
+    }
+
+    /// Not part of this entry.
+    pub async fn save_greeting(_addr: SocketAddr, _name: String) -> mini_redis::Result<()> {
+        unimplemented!("not part of this gallery entry")
+    }
+}
+
+/// A GET/SET answer shared by the server entries: `None` for anything
+/// that is not a well-formed GET or SET.
+pub fn get_or_set(
+    store: &mut std::collections::HashMap<String, bytes::Bytes>,
+    frame: mini_redis::Frame,
+) -> Option<mini_redis::Frame> {
+    use mini_redis::{Command, Frame};
+    match Command::from_frame(frame) {
+        Ok(Command::Set(cmd)) => {
+            store.insert(cmd.key().to_owned(), cmd.value().clone());
+            Some(Frame::Simple("OK".into()))
+        }
+        Ok(Command::Get(cmd)) => Some(
+            store
+                .get(cmd.key())
+                .map_or(Frame::Null, |v| Frame::Bulk(v.clone())),
+        ),
+        _ => None,
+    }
+}

@@ -1,0 +1,36 @@
+//! `ignores-key`: one slot for every key.
+//! Rejected by `2.3 fifty_interleaved_clients_get_their_own_values`.
+
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use mini_redis::{Command, Connection, Frame};
+use tokio::net::TcpListener;
+
+pub use super::elsewhere::{fetch_all, reply_with_errors, save_greeting, serve_concurrently};
+
+pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
+    let slot: Arc<Mutex<Option<Bytes>>> = Arc::default();
+    loop {
+        let (socket, _) = listener.accept().await?;
+        let slot = Arc::clone(&slot);
+        tokio::spawn(async move {
+            let mut connection = Connection::new(socket);
+            while let Ok(Some(frame)) = connection.read_frame().await {
+                let reply = match Command::from_frame(frame) {
+                    Ok(Command::Set(cmd)) => {
+                        *slot.lock().unwrap() = Some(cmd.value().clone());
+                        Frame::Simple("OK".into())
+                    }
+                    Ok(Command::Get(_)) => slot
+                        .lock()
+                        .unwrap()
+                        .clone()
+                        .map_or(Frame::Null, Frame::Bulk),
+                    _ => Frame::Error("ERR unknown command".into()),
+                };
+                let _ = connection.write_frame(&reply).await;
+            }
+        });
+    }
+}
