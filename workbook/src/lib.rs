@@ -2,5 +2,14 @@
 //! a terminal. `main.rs` only parses arguments and prints.
 
 pub mod book;
+pub mod classroom;
+pub mod doctor;
+pub mod exercises;
 pub mod generate;
+pub mod grade;
+pub mod hint;
+pub mod reset;
+pub mod solution;
+pub mod state;
+pub mod watch;
 pub mod workspace;

@@ -1,0 +1,318 @@
+//! `workbook grade`: every chapter graded in a cargo process of its own.
+//!
+//! The command never links learner code. It runs
+//! `cargo test -p chapter-N --test grade` with `WORKBOOK_RESULTS` pointing
+//! at `.workbook/results/chapter-N.json`, and reads that file back. A
+//! chapter that does not compile writes no results file: its cargo output
+//! becomes the chapter's line on the scoreboard, and the other chapters are
+//! graded as usual.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use grader::manifest::{Chapter, Manifest};
+use grader::report::{CheckReport, RESULTS_ENV, Report};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// How one chapter's grading went.
+#[derive(Debug, Clone)]
+pub enum Graded {
+    /// The suite ran; here are its results.
+    Ran(Report),
+    /// The chapter did not build; the compiler's first error, trimmed.
+    DidNotCompile(String),
+    /// Cargo or the grader failed in another way.
+    Broken(String),
+}
+
+/// One chapter on the scoreboard.
+#[derive(Debug, Clone)]
+pub struct ChapterGrade {
+    /// The chapter.
+    pub chapter: Chapter,
+    /// What happened.
+    pub graded: Graded,
+}
+
+impl ChapterGrade {
+    /// Whether every check of the chapter passed.
+    pub fn passed(&self) -> bool {
+        match &self.graded {
+            Graded::Ran(report) => {
+                !report.checks.is_empty() && report.checks.iter().all(|c| c.status == "pass")
+            }
+            _ => false,
+        }
+    }
+
+    /// Exercises done, of all the chapter's exercises.
+    pub fn done(&self) -> (usize, usize, bool) {
+        match &self.graded {
+            Graded::Ran(report) => (
+                report
+                    .exercises
+                    .iter()
+                    .filter(|e| e.status == "done")
+                    .count(),
+                report.exercises.len(),
+                true,
+            ),
+            _ => (0, 0, false),
+        }
+    }
+
+    /// The first check that did not pass, in suite order.
+    pub fn first_failing(&self) -> Option<&CheckReport> {
+        match &self.graded {
+            Graded::Ran(report) => report.checks.iter().find(|c| c.status != "pass"),
+            _ => None,
+        }
+    }
+}
+
+/// Where a chapter's results file lives.
+pub fn results_path(root: &Path, chapter: &Chapter) -> PathBuf {
+    root.join(".workbook")
+        .join("results")
+        .join(format!("{}.json", chapter.package()))
+}
+
+/// The last results saved for a chapter, if it was ever graded.
+pub fn last_results(root: &Path, chapter: &Chapter) -> Option<Report> {
+    let text = std::fs::read_to_string(results_path(root, chapter)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The cargo to run: the one that runs us, if any.
+pub fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Grades one chapter, showing progress on `bar`.
+pub fn grade_chapter(root: &Path, chapter: &Chapter, bar: &ProgressBar) -> ChapterGrade {
+    let graded = run(root, chapter, bar);
+    ChapterGrade {
+        chapter: chapter.clone(),
+        graded,
+    }
+}
+
+fn run(root: &Path, chapter: &Chapter, bar: &ProgressBar) -> Graded {
+    let results = results_path(root, chapter);
+    if let Some(dir) = results.parent() {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            return Graded::Broken(format!("cannot create {}: {e}", dir.display()));
+        }
+    }
+    // A stale file must never pass for this run's results.
+    let _ = std::fs::remove_file(&results);
+    let package = chapter.package();
+    bar.set_message(format!("{package}: building"));
+    let child = Command::new(cargo())
+        .args([
+            "test", "-p", &package, "--test", "grade", "--color", "never",
+        ])
+        .env(RESULTS_ENV, &results)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => return Graded::Broken(format!("cannot run cargo: {e}")),
+    };
+    let mut stderr = Vec::new();
+    if let Some(pipe) = child.stderr.take() {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            let trimmed = line.trim_start();
+            if let Some(rest) = trimmed.strip_prefix("Compiling ") {
+                bar.set_message(format!("{package}: compiling {rest}"));
+            } else if trimmed.starts_with("Running ") {
+                bar.set_message(format!("{package}: running the checks"));
+            }
+            stderr.push(line);
+        }
+    }
+    let status = child.wait();
+    match std::fs::read_to_string(&results) {
+        Ok(text) => match serde_json::from_str::<Report>(&text) {
+            Ok(report) => Graded::Ran(report),
+            Err(e) => Graded::Broken(format!(
+                "unreadable results file {}: {e}",
+                results.display()
+            )),
+        },
+        Err(_) => {
+            if stderr.iter().any(|l| l.starts_with("error"))
+                && !stderr
+                    .iter()
+                    .any(|l| l.trim_start().starts_with("Running "))
+            {
+                Graded::DidNotCompile(first_error(&stderr))
+            } else {
+                Graded::Broken(format!(
+                    "the grader wrote no results ({}):\n{}",
+                    status.map_or_else(|e| e.to_string(), |s| s.to_string()),
+                    tail(&stderr, 15)
+                ))
+            }
+        }
+    }
+}
+
+/// The first compiler error with its location line, e.g.
+/// `error[E0308]: mismatched types (chapters/01-hello-tokio/src/lib.rs:3:5)`.
+fn first_error(stderr: &[String]) -> String {
+    let Some(start) = stderr.iter().position(|l| l.starts_with("error")) else {
+        return tail(stderr, 10);
+    };
+    let message = stderr[start].clone();
+    let location = stderr[start + 1..]
+        .iter()
+        .take(3)
+        .find_map(|l| l.trim_start().strip_prefix("--> "))
+        .map(str::to_owned);
+    match location {
+        Some(at) => format!("{message} ({at})"),
+        None => message,
+    }
+}
+
+fn tail(lines: &[String], n: usize) -> String {
+    let start = lines.len().saturating_sub(n);
+    lines[start..].join("\n")
+}
+
+/// A spinner on standard error; invisible when that is not a terminal.
+pub fn spinner() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// The chapters to grade: those asked for, or all of them.
+pub fn chapters_to_grade(manifest: &Manifest, only: &[u32]) -> Result<Vec<Chapter>, String> {
+    if only.is_empty() {
+        return Ok(manifest.chapters.clone());
+    }
+    only.iter()
+        .map(|&n| {
+            manifest.chapter(n).cloned().ok_or_else(|| {
+                format!(
+                    "there is no chapter {n}; chapters are {}",
+                    numbers(manifest)
+                )
+            })
+        })
+        .collect()
+}
+
+fn numbers(manifest: &Manifest) -> String {
+    let n: Vec<String> = manifest
+        .chapters
+        .iter()
+        .map(|c| c.number.to_string())
+        .collect();
+    n.join(", ")
+}
+
+/// The first line of a check's message, with its mistake id.
+pub fn one_line(check: &CheckReport) -> String {
+    let first = check.message.lines().next().unwrap_or_default().trim();
+    match &check.mistake {
+        Some(id) => format!("{first} [{id}]"),
+        None => first.to_owned(),
+    }
+}
+
+/// The scoreboard, as printed by `grade`.
+pub fn scoreboard(manifest: &Manifest, grades: &[ChapterGrade]) -> String {
+    let mut out = String::new();
+    out.push_str("chapter                 exercises  status\n");
+    for g in grades {
+        let name = format!("{} {}", g.chapter.number, g.chapter.title);
+        let (done, total, ran) = g.done();
+        let count = if ran {
+            format!("{done}/{total}")
+        } else {
+            "—".to_owned()
+        };
+        let status = match &g.graded {
+            Graded::Ran(_) if g.passed() => "done".to_owned(),
+            Graded::Ran(_) => match g.first_failing() {
+                Some(check) if check.status == "todo" => {
+                    format!("{}: not started", exercise_label(manifest, &check.exercise))
+                }
+                Some(check) => format!(
+                    "{} › {}: {}",
+                    exercise_label(manifest, &check.exercise),
+                    check.name,
+                    one_line(check)
+                ),
+                None => "no checks ran".to_owned(),
+            },
+            Graded::DidNotCompile(error) => format!("does not compile: {error}"),
+            Graded::Broken(why) => format!(
+                "could not grade: {}",
+                why.lines().next().unwrap_or_default()
+            ),
+        };
+        out.push_str(&format!("{name:<23} {count:<10} {status}\n"));
+    }
+    out.push_str(&next_step(manifest, grades));
+    out
+}
+
+fn exercise_label(manifest: &Manifest, id: &str) -> String {
+    manifest
+        .exercise(id)
+        .map_or_else(|| id.to_owned(), |e| format!("{} {}", e.number, e.title))
+}
+
+/// What to do next, in one or two lines.
+pub fn next_step(manifest: &Manifest, grades: &[ChapterGrade]) -> String {
+    for g in grades {
+        match &g.graded {
+            Graded::DidNotCompile(_) => {
+                return format!(
+                    "Next: make chapter {} compile again — run `cargo build -p {}` to see every error.\n",
+                    g.chapter.number,
+                    g.chapter.package()
+                );
+            }
+            Graded::Broken(why) => {
+                return format!(
+                    "Next: chapter {} could not be graded:\n{why}\n",
+                    g.chapter.number
+                );
+            }
+            Graded::Ran(_) if g.passed() => continue,
+            Graded::Ran(_) => {
+                let Some(check) = g.first_failing() else {
+                    continue;
+                };
+                let Some(ex) = manifest.exercise(&check.exercise) else {
+                    continue;
+                };
+                let (page, anchor) = ex.book.split_once('#').unwrap_or((&ex.book, ""));
+                return format!(
+                    "Next: exercise {} \"{}\" — cargo test -p {} -- {}\n  read: {}/{page}.html#{anchor}   hints: cargo workbook hint {}\n",
+                    ex.number,
+                    ex.title,
+                    g.chapter.package(),
+                    ex.number,
+                    grader::failure::BOOK_URL,
+                    ex.number
+                );
+            }
+        }
+    }
+    "Everything graded here passes.\n".to_owned()
+}
