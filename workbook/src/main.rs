@@ -234,6 +234,26 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// One line per file written, naming the backup of each replaced file.
+fn print_written(
+    root: &Path,
+    written: &[generate::Written],
+    created: &str,
+    replaced: &str,
+    kept: &str,
+) {
+    for w in written {
+        match w {
+            generate::Written::Created(path) => println!("{created} {}", path.display()),
+            generate::Written::Replaced { path, backup } => println!(
+                "{replaced} {} — {kept} {}",
+                path.display(),
+                relative(root, backup).display()
+            ),
+        }
+    }
+}
+
 fn backups_dir(root: &Path) -> PathBuf {
     root.join(".workbook")
         .join("backups")
@@ -325,16 +345,13 @@ fn reset_cmd(root: &Path, manifest: &Manifest, which: &str) -> Result<ExitCode, 
     match exercises::target(manifest, which)? {
         Target::Chapter(chapter) => {
             let written = reset::chapter(root, manifest, chapter, &backups)?;
-            for w in &written {
-                match w {
-                    generate::Written::Created(p) => println!("restored {}", p.display()),
-                    generate::Written::Replaced { path, backup } => println!(
-                        "reset {} — your version is saved at {}",
-                        path.display(),
-                        relative(root, backup).display()
-                    ),
-                }
-            }
+            print_written(
+                root,
+                &written,
+                "restored",
+                "reset",
+                "your version is saved at",
+            );
             if written.is_empty() {
                 println!(
                     "chapter {} is already the pristine stub; nothing changed",
@@ -439,16 +456,13 @@ fn gen_cmd(
     }
     let written =
         generate::write(root, manifest, chapter, &backups_dir(root)).map_err(|e| e.to_string())?;
-    for w in &written {
-        match w {
-            generate::Written::Created(path) => println!("created  {}", path.display()),
-            generate::Written::Replaced { path, backup } => println!(
-                "replaced {} (the previous file is kept at {})",
-                path.display(),
-                relative(root, backup).display()
-            ),
-        }
-    }
+    print_written(
+        root,
+        &written,
+        "created ",
+        "replaced",
+        "the previous file is kept at",
+    );
     if written.is_empty() {
         println!("every chapter already matches its solution");
     }

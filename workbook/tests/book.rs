@@ -1,34 +1,14 @@
 //! The book checks, on small fixtures: a missing include anchor and a
 //! broken link are caught, sound ones pass.
 
+mod common;
+
 use std::path::PathBuf;
 
+use common::Scratch;
 use grader::failure::BookRef;
 use grader::manifest::Manifest;
 use workbook::book::{Site, check_hints, check_includes};
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("workbook-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create scratch folder");
-        Scratch(dir)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let path = self.0.join(rel);
-        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create folders");
-        std::fs::write(path, text).expect("write file");
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Proves an include naming an anchor the file lacks is reported (mdBook
 /// itself would silently include nothing), and sound includes are not.

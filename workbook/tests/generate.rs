@@ -1,8 +1,11 @@
 //! The stub generator, on fixtures: every shape of exercise region, the
 //! mistakes it must refuse, and `--check` catching a stale stub.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::PathBuf;
+
+use common::Scratch;
 use grader::manifest::Manifest;
 use workbook::generate::{self, Stale, Written};
 
@@ -52,34 +55,6 @@ fn a_missing_end_marker_is_refused() {
 fn a_trailing_marker_off_a_use_line_is_refused() {
     let err = stub("const X: u8 = 1; // exercise: plain-body\n").unwrap_err();
     assert!(err.contains("only goes on a `use` line"), "{err}");
-}
-
-/// A scratch workspace in the system's temporary folder, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("workbook-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create scratch folder");
-        Scratch(dir)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let path = self.0.join(rel);
-        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create folders");
-        std::fs::write(path, text).expect("write file");
-    }
-
-    fn read(&self, rel: impl AsRef<Path>) -> String {
-        std::fs::read_to_string(self.0.join(rel)).expect("read file")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// Proves `gen --check` notices a missing, a stale and an extra stub file,
