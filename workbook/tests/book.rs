@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::Scratch;
 use grader::failure::BookRef;
 use grader::manifest::Manifest;
