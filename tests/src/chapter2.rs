@@ -211,9 +211,10 @@ pub const NOT_SEND: Mistake = Mistake {
     id: "not-send",
     explanation: "This future is not `Send`, so `tokio::spawn` would refuse it (\"future \
         cannot be sent between threads safely\"). Something that is not `Send` — \
-        an `Rc`, a `RefCell` borrow, a std `MutexGuard` — is still alive at an \
-        `.await`. Use a `Send` type (`Arc`, an owned `String`), or drop it \
-        before the `.await`.",
+        an `Rc`, a `RefCell` borrow, a std `MutexGuard` — is still in scope at \
+        an `.await`. Use a `Send` type (`Arc`, an owned `String`), or close \
+        its scope with a block `{ … }` before the `.await` (`drop` is not \
+        enough: the compiler goes by scope).",
     book: common(
         "mistake-not-send",
         "Common mistakes: a value that cannot change threads",
@@ -340,7 +341,7 @@ fn port_6379_taken() -> bool {
 
 /// Explains a server that did not reply: stopped, bound its own port, or
 /// simply silent.
-fn no_reply(
+pub(crate) fn no_reply(
     server: &RunningServer,
     what: &str,
     client: &Client,
@@ -467,24 +468,45 @@ pub fn serves_the_next_client_after_one_leaves<S: Serve>() -> Result<(), Failure
 /// A silent client stays connected while another is served. Catches a
 /// server that handles connections one at a time.
 pub fn an_idle_client_does_not_block_others<S: Serve>() -> Result<(), Failure> {
+    idle_client_check::<S>(false, SEQUENTIAL_SERVER)
+}
+
+/// The idle-client check. With `speaks_first`, the idle client sends one
+/// GET and reads its reply before it falls silent, so its connection is
+/// surely being served (and anything its task locks for the whole
+/// connection, locked). A failure names `mistake`.
+pub(crate) fn idle_client_check<S: Serve>(
+    speaks_first: bool,
+    mistake: Mistake,
+) -> Result<(), Failure> {
     let server = RunningServer::start::<S>();
     block_on(async {
-        // Connected first, so the server accepts it first; it never speaks.
-        let idle = Client::connect(server.addr()).await?;
+        // Connected first, so the server accepts it first; then silent.
+        let mut idle = Client::connect(server.addr()).await?;
+        if speaks_first {
+            if let Err(why) = idle.call(&command(&["GET", "hello"])).await {
+                return Err(no_reply(
+                    &server,
+                    "The first client's GET",
+                    &idle,
+                    &why,
+                    true,
+                ));
+            }
+        }
         let mut busy = Client::connect(server.addr()).await?;
         let result = busy.call(&command(&["GET", "hello"])).await;
         drop(idle);
+        let what = if speaks_first {
+            "With one client connected and silent after its first command, another client's GET"
+        } else {
+            "With one silent client connected, another client's GET"
+        };
         match result {
             Ok(_) => Ok(()),
-            Err(why) => Err(no_reply(
-                &server,
-                "With one silent client connected, another client's GET",
-                &busy,
-                &why,
-                true,
-            )
-            .expected("a reply to the second client while the first stays silent")
-            .mistake(SEQUENTIAL_SERVER)),
+            Err(why) => Err(no_reply(&server, what, &busy, &why, true)
+                .expected("a reply to the second client while the first stays silent")
+                .mistake(mistake)),
         }
     })
 }
@@ -503,7 +525,8 @@ fn set_get_script() -> Vec<Vec<u8>> {
     ]
 }
 
-fn unknown_script() -> Vec<Vec<u8>> {
+/// PING, then SET and GET on the same connection.
+pub(crate) fn unknown_script() -> Vec<Vec<u8>> {
     vec![
         command(&["PING"]),
         command(&["SET", "after", "ping"]),
@@ -512,9 +535,9 @@ fn unknown_script() -> Vec<Vec<u8>> {
 }
 
 /// Replays `script` on one connection and compares every reply with the
-/// reference transcript. `on_close` names the mistake when the connection
-/// closes before the end.
-fn replay<S: Serve>(
+/// reference transcript `name` (`chNN-…`, recorded by `solution-N`).
+/// `on_close` names the mistake when the connection closes before the end.
+pub(crate) fn replay<S: Serve>(
     name: &str,
     committed: &str,
     script: &[Vec<u8>],
@@ -555,9 +578,11 @@ fn replay<S: Serve>(
     let transcript = Transcript::parse(committed)
         .map_err(|e| Failure::new(format!("The grader's transcript {name} is unreadable: {e}")))?;
     if transcript.requests() != script {
+        // `ch02-set-get` is recorded by `solution-2`.
+        let chapter: u32 = name.get(2..4).and_then(|n| n.parse().ok()).unwrap_or(0);
         return Err(Failure::new(format!(
             "The grader's transcript {name} is out of date (maintainers: re-record it with \
-             `cargo test -p solution-2`, then review it)."
+             `cargo test -p solution-{chapter}`, then review it)."
         )));
     }
     for (i, ((request, expected), got)) in transcript.exchanges.iter().zip(&replies).enumerate() {
@@ -623,7 +648,7 @@ pub fn an_unknown_command_gets_an_error_and_the_connection_lives<S: Serve>() -> 
 
 /// How long a check gives a server to react to a client's exit before it
 /// looks whether the server is still there.
-const SETTLE: Duration = Duration::from_millis(150);
+pub(crate) const SETTLE: Duration = Duration::from_millis(150);
 
 /// SET then GET on a fresh connection must work; used after a misbehaving
 /// client to show the server still serves everyone else.
