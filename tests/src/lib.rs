@@ -17,6 +17,7 @@
 
 pub mod chapter1;
 pub mod chapter2;
+pub mod chapter3;
 pub mod failure;
 pub mod harness;
 pub mod manifest;
@@ -32,6 +33,7 @@ pub fn all_mistakes() -> Vec<failure::Mistake> {
     let mut all = mistakes::ALL.to_vec();
     all.extend_from_slice(&chapter1::MISTAKES);
     all.extend_from_slice(&chapter2::MISTAKES);
+    all.extend_from_slice(&chapter3::MISTAKES);
     all
 }
 

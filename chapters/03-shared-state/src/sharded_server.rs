@@ -1,0 +1,34 @@
+//! Exercise 3.5: the server on a sharded store.
+//!
+//! The server of exercise 3.1 again, with its store swapped for a
+//! [`ShardedDb`]. The connection code gets simpler: the store's methods
+//! are synchronous and hide their locks, so no guard can come anywhere
+//! near an `.await`.
+
+#[allow(unused_imports, reason = "exercise 3.5 uses it")]
+use mini_redis::{Command, Connection, Frame}; // exercise: sharded-server
+use tokio::net::TcpListener;
+
+#[allow(unused_imports, reason = "exercise 3.5 uses it")]
+use crate::sharded_db::{SHARDS, ShardedDb}; // exercise: sharded-server
+
+// ANCHOR: serve_sharded
+/// Serves GET and SET to every client on `listener`, from one
+/// [`ShardedDb`] of [`SHARDS`] shards that all the connections share.
+#[allow(
+    unused_variables,
+    reason = "exercise 3.5: the parameters are yours to use"
+)]
+pub async fn serve_sharded(listener: TcpListener) -> mini_redis::Result<()> {
+    // exercise: sharded-server
+    // Exercise 3.5 — requirements:
+    //  1. Before the accept loop, make one `ShardedDb::new(SHARDS)`.
+    //  2. Give each connection's task a clone of it (a clone is another handle on
+    //     the same shards).
+    //  3. Serve GET and SET as in 3.1, through `db.get` and `db.set`; answer
+    //     anything else with an error frame.
+    // Check your work: cargo test -p chapter-3 -- 3.5
+    todo!("3.5: serve GET and SET from one `ShardedDb` that every connection shares")
+    // end exercise: sharded-server
+}
+// ANCHOR_END: serve_sharded

@@ -1,0 +1,1 @@
+grader::chapter3!(chapter_3);

@@ -1,0 +1,28 @@
+//! `store-per-connection`: the `Arc` is made inside the accept loop, so
+//! each connection shares a store with nobody.
+//! Rejected by `3.1 a_set_on_one_connection_is_visible_on_another`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use mini_redis::Connection;
+use tokio::net::TcpListener;
+
+pub use super::elsewhere::{Db, ShardedDb, VisitCounter, record_visit, serve_sharded};
+
+pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
+    loop {
+        let (socket, _) = listener.accept().await?;
+        let store = Arc::new(Mutex::new(HashMap::new()));
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            let mut connection = Connection::new(socket);
+            while let Ok(Some(frame)) = connection.read_frame().await {
+                let reply = super::apply(&mut store.lock().unwrap(), frame);
+                if connection.write_frame(&reply).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+}

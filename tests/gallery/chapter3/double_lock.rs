@@ -1,0 +1,32 @@
+//! `double-lock`: `set` looks the old value up with `get`, which locks
+//! again while `set`'s guard is alive.
+//! Rejected by `3.2 set_does_not_lock_twice`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+
+pub use super::elsewhere::{ShardedDb, VisitCounter, record_visit, serve, serve_sharded};
+
+#[derive(Clone, Default)]
+pub struct Db {
+    entries: Arc<Mutex<HashMap<String, Bytes>>>,
+}
+
+impl Db {
+    pub fn new() -> Db {
+        Db::default()
+    }
+
+    pub fn set(&self, key: String, value: Bytes) -> Option<Bytes> {
+        let mut entries = self.entries.lock().unwrap();
+        let previous = self.get(&key);
+        entries.insert(key, value);
+        previous
+    }
+
+    pub fn get(&self, key: &str) -> Option<Bytes> {
+        self.entries.lock().unwrap().get(key).cloned()
+    }
+}

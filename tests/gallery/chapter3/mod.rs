@@ -1,0 +1,188 @@
+//! Known-wrong chapter-3 code, one module per mistake.
+//!
+//! Each entry writes out the one function (or type) that carries its
+//! mistake; the rest of the chapter-3 API comes from [`elsewhere`], stubs
+//! its designated check never calls. The helpers below are what the server
+//! entries share apart from their mistakes.
+
+pub mod arc_new_in_loop;
+pub mod copies_the_map;
+pub mod double_lock;
+pub mod get_removes;
+pub mod lock_per_command;
+pub mod nil_as_empty;
+pub mod panics_holding_the_lock;
+pub mod random_state_shard;
+pub mod set_on_a_copy;
+pub mod shard_by_length;
+pub mod sharded_db_per_connection;
+pub mod std_guard_across_await;
+pub mod store_per_connection;
+pub mod tokio_mutex_across_write;
+pub mod tokio_mutex_per_connection;
+pub mod unstable_shard_server;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher, RandomState};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use mini_redis::{Command, Frame};
+
+/// The chapter-3 API an entry does not exercise.
+pub mod elsewhere {
+    use bytes::Bytes;
+    use tokio::net::TcpListener;
+
+    pub use super::VisitCounter;
+
+    /// Not part of this entry.
+    pub async fn serve(_listener: TcpListener) -> mini_redis::Result<()> {
+        unimplemented!("not part of this gallery entry")
+    }
+
+    /// Not part of this entry.
+    #[derive(Clone)]
+    pub struct Db;
+
+    impl Db {
+        /// Not part of this entry.
+        pub fn new() -> Db {
+            unimplemented!("not part of this gallery entry")
+        }
+
+        /// Not part of this entry.
+        pub fn set(&self, _key: String, _value: Bytes) -> Option<Bytes> {
+            unimplemented!("not part of this gallery entry")
+        }
+
+        /// Not part of this entry.
+        pub fn get(&self, _key: &str) -> Option<Bytes> {
+            unimplemented!("not part of this gallery entry")
+        }
+    }
+
+    /// Not part of this entry.
+    pub struct ShardedDb;
+
+    impl ShardedDb {
+        /// Not part of this entry.
+        pub fn new(_shards: usize) -> ShardedDb {
+            unimplemented!("not part of this gallery entry")
+        }
+
+        /// Not part of this entry.
+        pub fn shard_of(&self, _key: &str) -> usize {
+            unimplemented!("not part of this gallery entry")
+        }
+    }
+
+    /// Not part of this entry.
+    pub async fn serve_sharded(_listener: TcpListener) -> mini_redis::Result<()> {
+        unimplemented!("not part of this gallery entry")
+    }
+
+    /// Not part of this entry.
+    pub async fn record_visit(
+        _counter: std::sync::Arc<VisitCounter>,
+        _page: String,
+    ) -> mini_redis::Result<u64> {
+        unimplemented!("not part of this gallery entry")
+    }
+}
+
+/// Runs one frame against `store`: SET answers `+OK`, GET the value or
+/// nil, anything else an error frame.
+pub fn apply(store: &mut HashMap<String, Bytes>, frame: Frame) -> Frame {
+    match Command::from_frame(frame) {
+        Ok(Command::Set(cmd)) => {
+            store.insert(cmd.key().to_owned(), cmd.value().clone());
+            Frame::Simple("OK".into())
+        }
+        Ok(Command::Get(cmd)) => store
+            .get(cmd.key())
+            .map_or(Frame::Null, |v| Frame::Bulk(v.clone())),
+        _ => Frame::Error("ERR unknown command".into()),
+    }
+}
+
+/// A sharded store for the server entries, choosing each key's shard
+/// with `hash`.
+pub struct Shards {
+    maps: Vec<Mutex<HashMap<String, Bytes>>>,
+    hash: fn(&str) -> u64,
+}
+
+impl Shards {
+    /// `count` empty shards.
+    pub fn new(count: usize, hash: fn(&str) -> u64) -> Arc<Shards> {
+        Arc::new(Shards {
+            maps: (0..count).map(|_| Mutex::default()).collect(),
+            hash,
+        })
+    }
+
+    fn shard(&self, key: &str) -> &Mutex<HashMap<String, Bytes>> {
+        let count = self.maps.len() as u64;
+        &self.maps[((self.hash)(key) % count) as usize]
+    }
+
+    /// Runs one frame against the key's shard, like [`apply`].
+    pub fn apply(&self, frame: Frame) -> Frame {
+        match Command::from_frame(frame) {
+            Ok(Command::Set(cmd)) => {
+                let mut shard = self.shard(cmd.key()).lock().unwrap();
+                shard.insert(cmd.key().to_owned(), cmd.value().clone());
+                Frame::Simple("OK".into())
+            }
+            Ok(Command::Get(cmd)) => {
+                let shard = self.shard(cmd.key()).lock().unwrap();
+                shard
+                    .get(cmd.key())
+                    .map_or(Frame::Null, |v| Frame::Bulk(v.clone()))
+            }
+            _ => Frame::Error("ERR unknown command".into()),
+        }
+    }
+}
+
+/// The right hash for a shard: fixed keys.
+pub fn stable_hash(key: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The wrong one: fresh random keys on every call.
+pub fn random_hash(key: &str) -> u64 {
+    RandomState::new().hash_one(key)
+}
+
+/// Exercise 3.6's counter, as given: the entries differ in `record_visit`.
+pub struct VisitCounter {
+    pub seen: Mutex<HashMap<String, u64>>,
+    pub redis: tokio::sync::Mutex<mini_redis::client::Client>,
+}
+
+impl VisitCounter {
+    /// As given.
+    pub fn new(redis: mini_redis::client::Client) -> VisitCounter {
+        VisitCounter {
+            seen: Mutex::default(),
+            redis: tokio::sync::Mutex::new(redis),
+        }
+    }
+
+    /// As given.
+    pub fn seen(&self, page: &str) -> u64 {
+        self.seen.lock().unwrap().get(page).copied().unwrap_or(0)
+    }
+}
+
+/// A stored count: decimal text, or nothing for 0.
+pub fn parse_count(value: Option<Bytes>) -> mini_redis::Result<u64> {
+    match value {
+        None => Ok(0),
+        Some(v) => Ok(std::str::from_utf8(&v)?.parse()?),
+    }
+}

@@ -1,0 +1,32 @@
+//! `lock-across-await`: a `tokio::sync::Mutex` guard kept alive while the
+//! reply is written, so one slow reader holds up every client.
+//! Rejected by `3.1 a_slow_reader_does_not_freeze_the_store`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use mini_redis::Connection;
+use tokio::net::TcpListener;
+use tokio::sync::Mutex;
+
+pub use super::elsewhere::{Db, ShardedDb, VisitCounter, record_visit, serve_sharded};
+
+pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
+    let store: Arc<Mutex<HashMap<String, Bytes>>> = Arc::default();
+    loop {
+        let (socket, _) = listener.accept().await?;
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            let mut connection = Connection::new(socket);
+            while let Ok(Some(frame)) = connection.read_frame().await {
+                // It compiles: a Tokio guard may live across `.await`.
+                let mut map = store.lock().await;
+                let reply = super::apply(&mut map, frame);
+                if connection.write_frame(&reply).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+}
