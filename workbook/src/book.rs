@@ -112,19 +112,13 @@ fn check_include(dir: &Path, spec: &str) -> Option<String> {
     if selector.is_empty() || selector.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let defines = |marker: &str| {
-        text.lines().any(|l| {
-            l.split_once(marker)
-                .is_some_and(|(_, name)| name.trim().trim_end_matches("-->").trim() == selector)
-        })
-    };
-    if !defines("ANCHOR:") {
+    if !defines_anchor(&text, "ANCHOR:", selector) {
         return Some(format!(
             "{} has no `ANCHOR: {selector}` (mdBook would include nothing)",
             path.display()
         ));
     }
-    if !defines("ANCHOR_END:") {
+    if !defines_anchor(&text, "ANCHOR_END:", selector) {
         return Some(format!(
             "{} has no `ANCHOR_END: {selector}`",
             path.display()
@@ -272,7 +266,17 @@ fn normalise(path: &Path) -> PathBuf {
     out
 }
 
-fn collect(dir: &Path, extension: &str, into: &mut Vec<PathBuf>) {
+/// Whether `text` has a line with `marker` (`ANCHOR:` or `ANCHOR_END:`)
+/// followed by `name`, as a Rust comment or an HTML comment.
+fn defines_anchor(text: &str, marker: &str, name: &str) -> bool {
+    text.lines().any(|l| {
+        l.split_once(marker)
+            .is_some_and(|(_, found)| found.trim().trim_end_matches("-->").trim() == name)
+    })
+}
+
+/// Every file under `dir` whose name ends in `.{extension}`.
+pub fn collect(dir: &Path, extension: &str, into: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -306,14 +310,9 @@ pub fn check_hints(hints: &Path, manifest: &grader::manifest::Manifest) -> Vec<P
         for ex in manifest.exercises_of(chapter.number) {
             for tier in 1..=HINT_TIERS {
                 let anchor = format!("{}-{tier}", ex.id);
-                let has = |marker: &str| {
-                    text.lines().any(|l| {
-                        l.split_once(marker).is_some_and(|(_, name)| {
-                            name.trim().trim_end_matches("-->").trim() == anchor
-                        })
-                    })
-                };
-                if !has("ANCHOR:") || !has("ANCHOR_END:") {
+                if !defines_anchor(&text, "ANCHOR:", &anchor)
+                    || !defines_anchor(&text, "ANCHOR_END:", &anchor)
+                {
                     problems.push(Problem(format!(
                         "{}: exercise {} has no hint tier {tier} (`ANCHOR: {anchor}` … `ANCHOR_END: {anchor}`)",
                         path.display(),

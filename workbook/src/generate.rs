@@ -79,6 +79,15 @@ const START: &str = "// exercise: ";
 const REFERENCE_FEATURE: &str = "features = [\"reference\"]";
 const END: &str = "// end exercise: ";
 
+/// The line numbers of exercise `id`'s start and end markers in `lines`.
+pub fn region_bounds(lines: &[&str], id: &str) -> Option<(usize, usize)> {
+    let start = format!("{START}{id}");
+    let end = format!("{END}{id}");
+    let from = lines.iter().position(|l| l.trim() == start)?;
+    let to = lines.iter().skip(from).position(|l| l.trim() == end)? + from;
+    Some((from, to))
+}
+
 /// Turns one solution source file into its stub.
 pub fn stub_source(
     source: &str,

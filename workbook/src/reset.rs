@@ -40,13 +40,13 @@ pub fn exercise(
     let path = root.join(&generated.path);
     let mine = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let fresh = region(&generated.contents, &start, &end).ok_or_else(|| {
+    let fresh = region(&generated.contents, &exercise.id).ok_or_else(|| {
         format!(
             "the generated stub lost its markers for {}",
             exercise.number
         )
     })?;
-    let Some(current) = region(&mine, &start, &end) else {
+    let Some(current) = region(&mine, &exercise.id) else {
         return Err(format!(
             "{} no longer has the lines `{start}` and `{end}` around exercise {}, so it cannot \
              be reset alone. `cargo workbook reset {}` resets the whole chapter (your files are \
@@ -60,7 +60,7 @@ pub fn exercise(
         return Ok(None);
     }
     let lines: Vec<&str> = mine.lines().collect();
-    let (from, to) = bounds(&lines, &start, &end).ok_or("markers vanished")?;
+    let (from, to) = generate::region_bounds(&lines, &exercise.id).ok_or("markers vanished")?;
     let mut out: Vec<String> = lines[..from].iter().map(|l| (*l).to_owned()).collect();
     out.extend(fresh.lines().map(str::to_owned));
     out.extend(lines[to + 1..].iter().map(|l| (*l).to_owned()));
@@ -78,15 +78,9 @@ pub fn exercise(
     Ok(Some((generated.path.clone(), backup)))
 }
 
-/// The lines from `start` to `end`, markers included.
-fn region(text: &str, start: &str, end: &str) -> Option<String> {
+/// Exercise `id`'s region, markers included.
+fn region(text: &str, id: &str) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
-    let (from, to) = bounds(&lines, start, end)?;
+    let (from, to) = generate::region_bounds(&lines, id)?;
     Some(lines[from..=to].join("\n"))
-}
-
-fn bounds(lines: &[&str], start: &str, end: &str) -> Option<(usize, usize)> {
-    let from = lines.iter().position(|l| l.trim() == start)?;
-    let to = lines.iter().skip(from).position(|l| l.trim() == end)? + from;
-    Some((from, to))
 }

@@ -11,26 +11,16 @@ pub fn reference(
     chapter: &Chapter,
     exercise: &Exercise,
 ) -> Result<(PathBuf, String), String> {
-    let start = format!("// exercise: {}", exercise.id);
-    let end = format!("// end exercise: {}", exercise.id);
     let dir = root.join("solutions").join(&chapter.slug).join("src");
     let mut files = Vec::new();
-    collect(&dir, &mut files);
+    crate::book::collect(&dir, "rs", &mut files);
     files.sort();
     for file in files {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
         let lines: Vec<&str> = text.lines().collect();
-        let Some(from) = lines.iter().position(|l| l.trim() == start) else {
-            continue;
-        };
-        let Some(to) = lines
-            .iter()
-            .skip(from)
-            .position(|l| l.trim() == end)
-            .map(|k| k + from)
-        else {
+        let Some((from, to)) = crate::generate::region_bounds(&lines, &exercise.id) else {
             continue;
         };
         let body = &lines[from + 1..to];
@@ -57,18 +47,4 @@ pub fn reference(
         "no solution file holds exercise {}",
         exercise.number
     ))
-}
-
-fn collect(dir: &Path, into: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, into);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            into.push(path);
-        }
-    }
 }
