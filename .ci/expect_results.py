@@ -2,9 +2,13 @@
 
 usage: expect_results.py todo|pass RESULTS.json
 
-  todo  every check of the manifest ran and hit the stub's todo!()
-        ("not yet implemented"): none passed, none failed otherwise
-  pass  every check of the manifest ran and passed
+  todo  every exercise of the manifest ran, and every check hit the
+        stub's todo!() ("not yet implemented"): none passed, none failed
+        otherwise
+  pass  every exercise of the manifest ran, and every check passed
+
+The checks are named in the grader alone; the manifest names the
+exercises, and each must have run at least one check.
 """
 import json
 import sys
@@ -17,18 +21,14 @@ with open("exercises.toml", "rb") as f:
     manifest = tomllib.load(f)
 
 package = report["package"]
-expected = {
-    f"{e['number']}-{e['id']}::{check}"
-    for e in manifest["exercise"]
-    if e["chapter"] == report["chapter"]
-    for check in e["checks"]
-}
+expected = {e["id"] for e in manifest["exercise"] if e["chapter"] == report["chapter"]}
+exercised = {c["exercise"] for c in report["checks"]}
 ran = {c["id"]: c for c in report["checks"]}
 problems = []
 if report.get("format") != "tokio-workbook-results/1":
     problems.append(f"unknown results format {report.get('format')!r}")
-for missing in sorted(expected - ran.keys()):
-    problems.append(f"{missing}: listed in exercises.toml but never ran")
+for missing in sorted(expected - exercised):
+    problems.append(f"exercise {missing}: listed in exercises.toml but no check of it ran")
 for check in ran.values():
     name, status, message = check["id"], check["status"], check["message"]
     if mode == "todo":

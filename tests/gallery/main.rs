@@ -18,46 +18,22 @@ mod chapter2;
 mod chapter3;
 mod harness_cases;
 
-use grader::harness::{self, Check, Outcome};
+use grader::harness::{self, Check};
+use grader::results::Outcome;
 use libtest_mimic::{Arguments, Failed, Trial};
 
-/// One gallery entry: the module, the check designated for its mistake,
-/// and the mistake's id. The adapter is built in a block of its own so
-/// every entry can call its type `Subject`.
+/// One gallery entry: the chapter, the module, the check designated for
+/// its mistake, and the mistake's id. The module's `Entry` type implements
+/// the chapter's `Api` with the entry's code.
 macro_rules! entry {
-    (chapter1, $module:ident, $check:literal, $mistake:literal) => {{
-        mod adapter {
-            grader::chapter1_adapter!(Subject, crate::chapter1::$module);
-        }
+    ($chapter:ident, $module:ident, $check:literal, $mistake:literal) => {
         entry(
-            concat!("chapter1::", stringify!($module)),
-            grader::chapter1::suite::<adapter::Subject>("gallery"),
+            concat!(stringify!($chapter), "::", stringify!($module)),
+            grader::chapters::$chapter::suite::<crate::$chapter::$module::Entry>("gallery"),
             $check,
             $mistake,
         )
-    }};
-    (chapter2, $module:ident, $check:literal, $mistake:literal) => {{
-        mod adapter {
-            grader::chapter2_adapter!(Subject, crate::chapter2::$module);
-        }
-        entry(
-            concat!("chapter2::", stringify!($module)),
-            grader::chapter2::suite::<adapter::Subject>("gallery"),
-            $check,
-            $mistake,
-        )
-    }};
-    (chapter3, $module:ident, $check:literal, $mistake:literal) => {{
-        mod adapter {
-            grader::chapter3_adapter!(Subject, crate::chapter3::$module);
-        }
-        entry(
-            concat!("chapter3::", stringify!($module)),
-            grader::chapter3::suite::<adapter::Subject>("gallery"),
-            $check,
-            $mistake,
-        )
-    }};
+    };
 }
 
 /// What a case must end in.
@@ -154,7 +130,7 @@ fn cases() -> Vec<Case> {
             chapter2,
             hard_coded_port,
             "answers_a_command_with_an_error_frame",
-            "hard-coded-port"
+            "own-listener"
         ),
         entry!(
             chapter2,

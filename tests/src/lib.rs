@@ -1,47 +1,50 @@
 //! The graded suites of the Tokio Workbook.
 //!
 //! Every chapter crate (and its reference solution) has a `tests/grade.rs`
-//! that is a single macro call, such as `grader::chapter1!(chapter_1);`. The
-//! macro adapts the crate's public API to a trait ([`chapter1::Api`]) and
-//! hands the chapter's [`harness::Suite`] to [`harness::main`], which runs
-//! each check in a child process of its own.
+//! that implements the chapter's API trait (e.g. [`chapters::chapter2::Api`])
+//! in plain Rust and calls the chapter's `main`, which hands the chapter's
+//! [`harness::Suite`] to [`harness::main`]: each check runs in a child
+//! process of its own.
+//!
+//! The crate's rooms:
+//! - [`harness`]: the runner, the child protocol, the verdicts;
+//! - [`results`]: outcomes, progress, the summary and the JSON report;
+//! - [`fixtures`]: the learner's server on a thread of its own, clients,
+//!   the session language, transcripts, the Redis fixture, gates;
+//! - [`checks`]: checks every server chapter shares;
+//! - [`chapters`]: one module per chapter, its API and its own checks;
+//! - [`mistakes`]: the catalogue (`book/mistakes.toml`), compiled in;
+//! - [`failure`], [`manifest`], [`probe`]: what they all speak.
 //!
 //! This crate depends on no chapter and no solution: it reaches learner code
-//! only through the macro, expanded inside the learner's own test target.
-//! Its own tests (`gallery/`) feed known-wrong implementations to the same
-//! checks and require each to be rejected with its mistake named.
+//! only through the API trait, implemented inside the learner's own test
+//! target. Its own tests (`gallery/`) feed known-wrong implementations to
+//! the same checks and require each to be rejected with its mistake named.
 
 // A `Failure` is built once, on the failing path, in a process that exits
 // right after reporting it: its size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
-pub mod chapter1;
-pub mod chapter2;
-pub mod chapter3;
+pub mod chapters;
+pub mod checks;
 pub mod failure;
+pub mod fixtures;
 pub mod harness;
 pub mod manifest;
 pub mod mistakes;
 pub mod probe;
-pub mod redis;
-pub mod reference;
-pub mod report;
-pub mod server;
+pub mod results;
 
-/// Every mistake the grader can name, for tools that check their book links.
-pub fn all_mistakes() -> Vec<failure::Mistake> {
-    let mut all = mistakes::ALL.to_vec();
-    all.extend_from_slice(&chapter1::MISTAKES);
-    all.extend_from_slice(&chapter2::MISTAKES);
-    all.extend_from_slice(&chapter3::MISTAKES);
-    all
+/// Sorts a learner's future by whether it is `Send`, at the call site where
+/// its type is known: `grader::probe!(chapter_2::save_greeting(addr, name))`
+/// gives a [`probe::MaybeSend`]. See [`probe`] for how.
+#[macro_export]
+macro_rules! probe {
+    ($future:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::probe::{ViaLocal as _, ViaSend as _};
+        #[allow(clippy::needless_borrow)]
+        let boxed = (&$crate::probe::Probe::new($future)).boxed();
+        boxed
+    }};
 }
-
-// Re-exported for the macros, so a chapter crate needs no extra dependencies
-// to expand them.
-#[doc(hidden)]
-pub use bytes;
-#[doc(hidden)]
-pub use mini_redis;
-#[doc(hidden)]
-pub use tokio;

@@ -66,8 +66,6 @@ pub struct Exercise {
     pub title: String,
     /// The book section that teaches it: `page#anchor`.
     pub book: String,
-    /// The names of the checks that grade it, in order.
-    pub checks: Vec<String>,
     /// The message of the stub's `todo!()`.
     pub todo: String,
     /// The numbered requirements written above the stub's `todo!()`.
@@ -209,7 +207,6 @@ mod tests {
             number = "1.1"
             title = "A"
             book = "ch01-x#a"
-            checks = []
             todo = "t"
             requirements = []
             [[exercise]]
@@ -218,7 +215,6 @@ mod tests {
             number = "1.2"
             title = "A again"
             book = "ch01-x#b"
-            checks = []
             todo = "t"
             requirements = []
         "#;

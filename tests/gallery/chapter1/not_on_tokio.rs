@@ -7,8 +7,6 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::Thread;
 
-pub use super::elsewhere::{hello_redis, record_visit};
-
 struct Unpark(Thread);
 
 impl Wake for Unpark {
@@ -26,5 +24,14 @@ pub fn run<F: Future>(future: F) -> F::Output {
             return output;
         }
         std::thread::park();
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter1::Api for Entry {
+    fn run<F: std::future::Future>(future: F) -> F::Output {
+        run(future)
     }
 }

@@ -3,11 +3,18 @@
 
 use std::future::Future;
 
-pub use super::elsewhere::{hello_redis, record_visit};
-
 pub fn run<F: Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_multi_thread()
         .build()
         .expect("failed to build the runtime")
         .block_on(future)
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter1::Api for Entry {
+    fn run<F: std::future::Future>(future: F) -> F::Output {
+        run(future)
+    }
 }

@@ -7,8 +7,6 @@ use std::collections::HashMap;
 use mini_redis::{Connection, Frame};
 use tokio::net::{TcpListener, TcpStream};
 
-pub use super::elsewhere::{fetch_all, reply_with_errors, save_greeting, serve_concurrently};
-
 async fn handle(socket: TcpStream) -> mini_redis::Result<()> {
     let mut connection = Connection::new(socket);
     let mut store = HashMap::new();
@@ -25,5 +23,16 @@ pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
         let (socket, _) = listener.accept().await?;
         // "Make sure nothing went wrong": the first error stops everything.
         tokio::spawn(handle(socket)).await??;
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter2::Api for Entry {
+    fn serve(
+        listener: tokio::net::TcpListener,
+    ) -> impl std::future::Future<Output = mini_redis::Result<()>> {
+        serve(listener)
     }
 }

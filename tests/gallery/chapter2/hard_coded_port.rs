@@ -4,8 +4,6 @@
 use mini_redis::{Connection, Frame};
 use tokio::net::TcpListener;
 
-pub use super::elsewhere::{fetch_all, save_greeting, serve, serve_concurrently};
-
 pub async fn reply_with_errors(_listener: TcpListener) -> mini_redis::Result<()> {
     let listener = TcpListener::bind("127.0.0.1:6379").await?;
     loop {
@@ -16,5 +14,16 @@ pub async fn reply_with_errors(_listener: TcpListener) -> mini_redis::Result<()>
                 .write_frame(&Frame::Error("ERR no".into()))
                 .await?;
         }
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter2::Api for Entry {
+    fn reply_with_errors(
+        listener: tokio::net::TcpListener,
+    ) -> impl std::future::Future<Output = mini_redis::Result<()>> {
+        reply_with_errors(listener)
     }
 }

@@ -7,8 +7,6 @@ use bytes::Bytes;
 use mini_redis::client;
 use tokio::task::JoinSet;
 
-pub use super::elsewhere::{reply_with_errors, save_greeting, serve, serve_concurrently};
-
 pub async fn fetch_all(
     addr: SocketAddr,
     keys: Vec<String>,
@@ -25,4 +23,16 @@ pub async fn fetch_all(
         values.push(result??);
     }
     Ok(values)
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter2::Api for Entry {
+    fn fetch_all(
+        addr: std::net::SocketAddr,
+        keys: Vec<String>,
+    ) -> impl std::future::Future<Output = mini_redis::Result<Vec<Option<bytes::Bytes>>>> {
+        fetch_all(addr, keys)
+    }
 }

@@ -1,7 +1,9 @@
 //! Known-wrong chapter-2 code, one module per mistake.
 //!
-//! Each entry writes out the one function that carries its mistake; the
-//! others come from [`elsewhere`], stubs its designated check never calls.
+//! Each entry writes out the function (or type) that carries its mistake
+//! and implements the chapter's `Api` for a type `Entry` with just that:
+//! the trait's defaults stand in for the rest, which its designated check
+//! never calls.
 
 pub mod accepts_once;
 pub mod awaits_each_task;
@@ -17,42 +19,6 @@ pub mod retries_bad_frame;
 pub mod sequential_get_set;
 pub mod sequential_server;
 pub mod spawned_if_let;
-
-/// The chapter-2 functions an entry does not exercise.
-pub mod elsewhere {
-    use std::net::SocketAddr;
-
-    use bytes::Bytes;
-    use tokio::net::TcpListener;
-
-    /// Not part of this entry.
-    pub async fn reply_with_errors(_listener: TcpListener) -> mini_redis::Result<()> {
-        unimplemented!("not part of this gallery entry")
-    }
-
-    /// Not part of this entry.
-    pub async fn serve_concurrently(_listener: TcpListener) -> mini_redis::Result<()> {
-        unimplemented!("not part of this gallery entry")
-    }
-
-    /// Not part of this entry.
-    pub async fn serve(_listener: TcpListener) -> mini_redis::Result<()> {
-        unimplemented!("not part of this gallery entry")
-    }
-
-    /// Not part of this entry.
-    pub async fn fetch_all(
-        _addr: SocketAddr,
-        _keys: Vec<String>,
-    ) -> mini_redis::Result<Vec<Option<Bytes>>> {
-        unimplemented!("not part of this gallery entry")
-    }
-
-    /// Not part of this entry.
-    pub async fn save_greeting(_addr: SocketAddr, _name: String) -> mini_redis::Result<()> {
-        unimplemented!("not part of this gallery entry")
-    }
-}
 
 /// A GET/SET answer shared by the server entries: `None` for anything
 /// that is not a well-formed GET or SET.

@@ -6,8 +6,6 @@ use std::collections::HashMap;
 use mini_redis::Connection;
 use tokio::net::TcpListener;
 
-pub use super::elsewhere::{fetch_all, reply_with_errors, save_greeting, serve_concurrently};
-
 pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
     loop {
         let (socket, _) = listener.accept().await?;
@@ -20,5 +18,16 @@ pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
                 let _ = connection.write_frame(&reply).await;
             }
         });
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter2::Api for Entry {
+    fn serve(
+        listener: tokio::net::TcpListener,
+    ) -> impl std::future::Future<Output = mini_redis::Result<()>> {
+        serve(listener)
     }
 }

@@ -7,8 +7,6 @@ use std::rc::Rc;
 use bytes::Bytes;
 use mini_redis::client;
 
-pub use super::elsewhere::{fetch_all, reply_with_errors, serve, serve_concurrently};
-
 pub async fn save_greeting(addr: SocketAddr, name: String) -> mini_redis::Result<()> {
     let greeting = Rc::new(format!("hello, {name}!"));
     let mut client = client::connect(addr).await?;
@@ -19,4 +17,16 @@ pub async fn save_greeting(addr: SocketAddr, name: String) -> mini_redis::Result
         )
         .await?;
     Ok(())
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter2::Api for Entry {
+    fn save_greeting(
+        addr: std::net::SocketAddr,
+        name: String,
+    ) -> grader::probe::MaybeSend<mini_redis::Result<()>> {
+        grader::probe!(save_greeting(addr, name))
+    }
 }

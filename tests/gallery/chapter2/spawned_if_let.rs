@@ -4,8 +4,6 @@
 use mini_redis::{Connection, Frame};
 use tokio::net::TcpListener;
 
-pub use super::elsewhere::{fetch_all, reply_with_errors, save_greeting, serve};
-
 pub async fn serve_concurrently(listener: TcpListener) -> mini_redis::Result<()> {
     loop {
         let (socket, _) = listener.accept().await?;
@@ -15,5 +13,16 @@ pub async fn serve_concurrently(listener: TcpListener) -> mini_redis::Result<()>
                 let _ = connection.write_frame(&Frame::Error("ERR no".into())).await;
             }
         });
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter2::Api for Entry {
+    fn serve_concurrently(
+        listener: tokio::net::TcpListener,
+    ) -> impl std::future::Future<Output = mini_redis::Result<()>> {
+        serve_concurrently(listener)
     }
 }

@@ -10,8 +10,6 @@ use bytes::Bytes;
 use mini_redis::Connection;
 use tokio::net::TcpListener;
 
-pub use super::elsewhere::{Db, ShardedDb, VisitCounter, record_visit, serve_sharded};
-
 pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
     let store: Arc<Mutex<HashMap<String, Bytes>>> = Arc::default();
     loop {
@@ -29,5 +27,19 @@ pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
                 }
             }
         });
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter3::Api for Entry {
+    type Db = ();
+    type ShardedDb = ();
+    type VisitCounter = ();
+    fn serve(
+        listener: tokio::net::TcpListener,
+    ) -> impl std::future::Future<Output = mini_redis::Result<()>> {
+        serve(listener)
     }
 }

@@ -7,8 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
-pub use super::elsewhere::{ShardedDb, VisitCounter, record_visit, serve, serve_sharded};
-
 #[derive(Clone, Default)]
 pub struct Db {
     entries: Arc<Mutex<HashMap<String, Bytes>>>,
@@ -28,5 +26,23 @@ impl Db {
 
     pub fn get(&self, key: &str) -> Option<Bytes> {
         self.entries.lock().unwrap().get(key).cloned()
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter3::Api for Entry {
+    type Db = Db;
+    type ShardedDb = ();
+    type VisitCounter = ();
+    fn db_new() -> Db {
+        Db::new()
+    }
+    fn db_set(db: &Db, key: String, value: bytes::Bytes) -> Option<bytes::Bytes> {
+        db.set(key, value)
+    }
+    fn db_get(db: &Db, key: &str) -> Option<bytes::Bytes> {
+        db.get(key)
     }
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 pub use super::VisitCounter;
-pub use super::elsewhere::{Db, ShardedDb, serve, serve_sharded};
 
 pub async fn record_visit(counter: Arc<VisitCounter>, page: String) -> mini_redis::Result<u64> {
     {
@@ -24,4 +23,25 @@ pub async fn record_visit(counter: Arc<VisitCounter>, page: String) -> mini_redi
         .set(&key, Bytes::from(total.to_string()))
         .await?;
     Ok(total)
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter3::Api for Entry {
+    type Db = ();
+    type ShardedDb = ();
+    type VisitCounter = super::VisitCounter;
+    fn visit_counter(redis: mini_redis::client::Client) -> super::VisitCounter {
+        super::VisitCounter::new(redis)
+    }
+    fn seen(counter: &super::VisitCounter, page: &str) -> u64 {
+        counter.seen(page)
+    }
+    fn record_visit(
+        counter: std::sync::Arc<super::VisitCounter>,
+        page: String,
+    ) -> grader::probe::MaybeSend<mini_redis::Result<u64>> {
+        grader::probe!(record_visit(counter, page))
+    }
 }

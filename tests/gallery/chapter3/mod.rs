@@ -1,9 +1,9 @@
 //! Known-wrong chapter-3 code, one module per mistake.
 //!
-//! Each entry writes out the one function (or type) that carries its
-//! mistake; the rest of the chapter-3 API comes from [`elsewhere`], stubs
-//! its designated check never calls. The helpers below are what the server
-//! entries share apart from their mistakes.
+//! Each entry writes out the function (or type) that carries its mistake
+//! and implements the chapter's `Api` for a type `Entry` with just that:
+//! the trait's defaults stand in for the rest, which its designated check
+//! never calls.
 
 pub mod arc_new_in_loop;
 pub mod copies_the_map;
@@ -28,68 +28,6 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use mini_redis::{Command, Frame};
-
-/// The chapter-3 API an entry does not exercise.
-pub mod elsewhere {
-    use bytes::Bytes;
-    use tokio::net::TcpListener;
-
-    pub use super::VisitCounter;
-
-    /// Not part of this entry.
-    pub async fn serve(_listener: TcpListener) -> mini_redis::Result<()> {
-        unimplemented!("not part of this gallery entry")
-    }
-
-    /// Not part of this entry.
-    #[derive(Clone)]
-    pub struct Db;
-
-    impl Db {
-        /// Not part of this entry.
-        pub fn new() -> Db {
-            unimplemented!("not part of this gallery entry")
-        }
-
-        /// Not part of this entry.
-        pub fn set(&self, _key: String, _value: Bytes) -> Option<Bytes> {
-            unimplemented!("not part of this gallery entry")
-        }
-
-        /// Not part of this entry.
-        pub fn get(&self, _key: &str) -> Option<Bytes> {
-            unimplemented!("not part of this gallery entry")
-        }
-    }
-
-    /// Not part of this entry.
-    pub struct ShardedDb;
-
-    impl ShardedDb {
-        /// Not part of this entry.
-        pub fn new(_shards: usize) -> ShardedDb {
-            unimplemented!("not part of this gallery entry")
-        }
-
-        /// Not part of this entry.
-        pub fn shard_of(&self, _key: &str) -> usize {
-            unimplemented!("not part of this gallery entry")
-        }
-    }
-
-    /// Not part of this entry.
-    pub async fn serve_sharded(_listener: TcpListener) -> mini_redis::Result<()> {
-        unimplemented!("not part of this gallery entry")
-    }
-
-    /// Not part of this entry.
-    pub async fn record_visit(
-        _counter: std::sync::Arc<VisitCounter>,
-        _page: String,
-    ) -> mini_redis::Result<u64> {
-        unimplemented!("not part of this gallery entry")
-    }
-}
 
 /// Runs one frame against `store`: SET answers `+OK`, GET the value or
 /// nil, anything else an error frame.

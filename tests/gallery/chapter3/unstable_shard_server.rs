@@ -8,8 +8,6 @@ use std::sync::Arc;
 use mini_redis::Connection;
 use tokio::net::TcpListener;
 
-pub use super::elsewhere::{Db, ShardedDb, VisitCounter, record_visit, serve};
-
 pub async fn serve_sharded(listener: TcpListener) -> mini_redis::Result<()> {
     let db = super::Shards::new(16, super::random_hash);
     loop {
@@ -24,5 +22,19 @@ pub async fn serve_sharded(listener: TcpListener) -> mini_redis::Result<()> {
                 }
             }
         });
+    }
+}
+
+/// This entry, as the grader sees it: the functions above, nothing else.
+pub struct Entry;
+
+impl grader::chapters::chapter3::Api for Entry {
+    type Db = ();
+    type ShardedDb = ();
+    type VisitCounter = ();
+    fn serve_sharded(
+        listener: tokio::net::TcpListener,
+    ) -> impl std::future::Future<Output = mini_redis::Result<()>> {
+        serve_sharded(listener)
     }
 }

@@ -11,67 +11,35 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::failure::{BookRef, Failure, Mistake, describe_bytes};
-use crate::harness::{Check, Suite};
+use crate::failure::{Failure, describe_bytes};
+use crate::fixtures::{RedisFixture, block_on};
+use crate::harness::Suite;
 use crate::manifest::exercise;
-use crate::mistakes;
-use crate::redis::{RedisFixture, block_on};
+use crate::mistakes::{self, FORGOTTEN_AWAIT, GET_BEFORE_SET, HARD_CODED_PORT};
 
-/// The public API of a chapter-1 crate, as the grader calls it. The
-/// [`chapter1!`](crate::chapter1) macro implements it for a crate.
+/// The public API of a chapter-1 crate, as the grader calls it.
+///
+/// A crate's `tests/grade.rs` implements it in plain Rust, one line per
+/// function (`cargo workbook dev gen` writes the chapter's from the
+/// solution's). Every method has a default that is not part of the
+/// exercise, so a gallery entry writes only the function its mistake is in.
 pub trait Api {
     /// Exercise 1.1: connect to `addr`, SET `hello` to `world`, GET it back.
-    fn hello_redis(addr: SocketAddr) -> impl Future<Output = mini_redis::Result<Option<Bytes>>>;
+    fn hello_redis(addr: SocketAddr) -> impl Future<Output = mini_redis::Result<Option<Bytes>>> {
+        let _ = addr;
+        async { unimplemented!("not part of this gallery entry") }
+    }
     /// Exercise 1.2: drive any future to completion from a plain function.
-    fn run<F: Future>(future: F) -> F::Output;
+    fn run<F: Future>(future: F) -> F::Output {
+        drop(future);
+        unimplemented!("not part of this gallery entry")
+    }
     /// Exercise 1.3: remember a visit on the server.
-    fn record_visit(addr: SocketAddr, name: &str) -> impl Future<Output = mini_redis::Result<()>>;
+    fn record_visit(addr: SocketAddr, name: &str) -> impl Future<Output = mini_redis::Result<()>> {
+        let _ = (addr, name);
+        async { unimplemented!("not part of this gallery entry") }
+    }
 }
-
-const PAGE: &str = "ch01-hello-tokio";
-
-/// The client connected somewhere else.
-pub const HARD_CODED_PORT: Mistake = Mistake {
-    id: "hard-coded-port",
-    explanation: "Your client never connected to the address it was given. Connect to \
-        the `addr` parameter, not to a fixed \"127.0.0.1:6379\": the grader, like \
-        any real deployment, chooses the server's address.",
-    book: BookRef {
-        page: PAGE,
-        anchor: "mistake-hard-coded-port",
-        title: "Common mistakes: a hard-coded port",
-    },
-};
-
-/// A future was created and dropped instead of awaited.
-pub const FORGOTTEN_AWAIT: Mistake = Mistake {
-    id: "forgotten-await",
-    explanation: "Your client connected but a command never left it. Calling an async \
-        method such as `client.set(…)` only builds a future; nothing is sent \
-        until that future is `.await`ed (or spawned). The compiler warns about \
-        it: \"unused implementer of `Future` that must be used\".",
-    book: BookRef {
-        page: PAGE,
-        anchor: "mistake-forgotten-await",
-        title: "Common mistakes: a forgotten .await",
-    },
-};
-
-/// The read came before the write.
-pub const GET_BEFORE_SET: Mistake = Mistake {
-    id: "get-before-set",
-    explanation: "Your client sent GET before SET, so the GET found nothing. Each \
-        `.await` finishes one step before the next starts: SET first, await \
-        it, then GET.",
-    book: BookRef {
-        page: PAGE,
-        anchor: "mistake-get-before-set",
-        title: "Common mistakes: GET before SET",
-    },
-};
-
-/// Every mistake this chapter's checks can name.
-pub const MISTAKES: [Mistake; 3] = [HARD_CODED_PORT, FORGOTTEN_AWAIT, GET_BEFORE_SET];
 
 /// How long the learner's client may take before a check gives up on it
 /// (well inside the harness's deadline, so the check can still explain).
@@ -79,6 +47,7 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The chapter's suite for the API `A`, reported as package `package`.
 pub fn suite<A: Api>(package: &'static str) -> Suite {
+    use crate::check;
     let hello = exercise("hello-redis");
     let runtime = exercise("runtime-by-hand");
     let lazy = exercise("lazy-futures");
@@ -86,44 +55,21 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
         1,
         package,
         vec![
-            Check::new(
-                hello,
-                "connects_to_the_address_it_is_given",
-                connects_to_the_address_it_is_given::<A>,
-            ),
-            Check::new(
-                hello,
-                "the_set_reaches_the_server",
-                the_set_reaches_the_server::<A>,
-            ),
-            Check::new(hello, "get_returns_world", get_returns_world::<A>),
-            Check::new(
-                runtime,
-                "a_plain_function_drives_a_future",
-                a_plain_function_drives_a_future::<A>,
-            ),
-            Check::new(
-                runtime,
-                "the_runtime_can_do_network_io",
-                the_runtime_can_do_network_io::<A>,
-            ),
-            Check::new(
-                runtime,
-                "the_runtime_has_timers",
-                the_runtime_has_timers::<A>,
-            ),
-            Check::new(
-                lazy,
-                "the_visitor_reaches_the_server",
-                the_visitor_reaches_the_server::<A>,
-            ),
-            Check::new(
-                lazy,
-                "the_greeting_reaches_the_server",
-                the_greeting_reaches_the_server::<A>,
-            ),
+            check!(hello, connects_to_the_address_it_is_given::<A>),
+            check!(hello, the_set_reaches_the_server::<A>),
+            check!(hello, get_returns_world::<A>),
+            check!(runtime, a_plain_function_drives_a_future::<A>),
+            check!(runtime, the_runtime_can_do_network_io::<A>),
+            check!(runtime, the_runtime_has_timers::<A>),
+            check!(lazy, the_visitor_reaches_the_server::<A>),
+            check!(lazy, the_greeting_reaches_the_server::<A>),
         ],
     )
+}
+
+/// The whole `main` of a chapter-1 crate's `tests/grade.rs`.
+pub fn main<A: Api>(package: &'static str) -> ! {
+    crate::harness::main(suite::<A>(package))
 }
 
 // ---------------------------------------------------------------------------
@@ -356,46 +302,4 @@ fn the_visitor_reaches_the_server<A: Api>() -> Result<(), Failure> {
 /// the two forgotten futures.
 fn the_greeting_reaches_the_server<A: Api>() -> Result<(), Failure> {
     visit_wrote::<A>("greeting:ferris", "hello, ferris!")
-}
-
-/// Implements [`Api`] for a crate (or module) as a type named `$name`.
-#[macro_export]
-macro_rules! chapter1_adapter {
-    ($name:ident, $($krate:tt)+) => {
-        /// The crate under test, as the grader sees it.
-        pub struct $name;
-
-        impl $crate::chapter1::Api for $name {
-            fn hello_redis(
-                addr: ::std::net::SocketAddr,
-            ) -> impl ::std::future::Future<
-                Output = $crate::mini_redis::Result<::std::option::Option<$crate::bytes::Bytes>>,
-            > {
-                $($krate)+::hello_redis(addr)
-            }
-
-            fn run<F: ::std::future::Future>(future: F) -> F::Output {
-                $($krate)+::run(future)
-            }
-
-            fn record_visit(
-                addr: ::std::net::SocketAddr,
-                name: &str,
-            ) -> impl ::std::future::Future<Output = $crate::mini_redis::Result<()>> {
-                $($krate)+::record_visit(addr, name)
-            }
-        }
-    };
-}
-
-/// The whole `tests/grade.rs` of a chapter-1 crate: `grader::chapter1!(chapter_1);`
-#[macro_export]
-macro_rules! chapter1 {
-    ($($krate:tt)+) => {
-        $crate::chapter1_adapter!(Subject, $($krate)+);
-
-        fn main() {
-            $crate::harness::main($crate::chapter1::suite::<Subject>(env!("CARGO_PKG_NAME")))
-        }
-    };
 }

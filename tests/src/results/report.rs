@@ -12,7 +12,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::harness::{Graded, Outcome, Progress, Suite, exercise_states};
+use super::{CheckStatus, ExerciseStatus, Graded, Outcome, Progress, exercise_states};
+use crate::harness::Suite;
 
 /// Names the file to write the results to.
 pub const RESULTS_ENV: &str = "WORKBOOK_RESULTS";
@@ -46,7 +47,7 @@ pub struct ExerciseReport {
     /// The title.
     pub title: String,
     /// `done`, `in-progress`, `not-started` or `not-run` (filtered out).
-    pub status: String,
+    pub status: ExerciseStatus,
     /// Checks that passed.
     pub passed: usize,
     /// Checks that ran.
@@ -63,7 +64,7 @@ pub struct CheckReport {
     /// The stable id of the exercise it grades.
     pub exercise: String,
     /// `pass`, `fail`, or `todo` (the stub's `todo!()` is still there).
-    pub status: String,
+    pub status: CheckStatus,
     /// What the learner reads; empty when the check passed.
     pub message: String,
     /// The id of the mistake the message names, if any.
@@ -78,20 +79,20 @@ impl Report {
         let exercises = exercise_states(suite, results)
             .into_iter()
             .map(|state| {
+                let checks = suite.checks_of(state.exercise).count();
                 let (status, passed, ran) = match state.progress {
-                    Progress::NotRun => ("not-run", 0, 0),
-                    Progress::Done => {
-                        let n = state.exercise.checks.len();
-                        ("done", n, n)
+                    Progress::NotRun => (ExerciseStatus::NotRun, 0, 0),
+                    Progress::Done => (ExerciseStatus::Done, checks, checks),
+                    Progress::NotStarted => (ExerciseStatus::NotStarted, 0, checks),
+                    Progress::InProgress { passed, ran } => {
+                        (ExerciseStatus::InProgress, passed, ran)
                     }
-                    Progress::NotStarted => ("not-started", 0, state.exercise.checks.len()),
-                    Progress::InProgress { passed, ran } => ("in-progress", passed, ran),
                 };
                 ExerciseReport {
                     id: state.exercise.id.clone(),
                     number: state.exercise.number.clone(),
                     title: state.exercise.title.clone(),
-                    status: status.to_owned(),
+                    status,
                     passed,
                     ran,
                 }
@@ -100,18 +101,16 @@ impl Report {
         let mut checks: Vec<CheckReport> = results
             .iter()
             .map(|g| {
-                let (status, message, mistake) = match &g.outcome {
-                    Outcome::Passed => ("pass", String::new(), None),
-                    Outcome::NotImplemented(m) => ("todo", m.clone(), None),
-                    Outcome::Failed { message, mistake } => {
-                        ("fail", message.clone(), mistake.clone())
-                    }
+                let (message, mistake) = match &g.outcome {
+                    Outcome::Passed => (String::new(), None),
+                    Outcome::NotImplemented(m) => (m.clone(), None),
+                    Outcome::Failed { message, mistake } => (message.clone(), mistake.clone()),
                 };
                 CheckReport {
                     id: g.check.full_name(),
                     name: g.check.name.to_owned(),
                     exercise: g.check.exercise.id.clone(),
-                    status: status.to_owned(),
+                    status: g.outcome.status(),
                     message,
                     mistake,
                     duration_ms: u64::try_from(g.duration.as_millis()).unwrap_or(u64::MAX),
