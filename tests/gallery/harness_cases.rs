@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use grader::failure::Failure;
 use grader::fixtures::block_on;
-use grader::harness::{Check, Exercise};
+use grader::suite::{Check, Exercise};
 use tokio::io::AsyncReadExt;
 
 /// The pretend exercise these checks belong to.
@@ -130,6 +130,48 @@ fn hang_holding_a_port() -> Result<(), Failure> {
     Ok(())
 }
 
+/// What a cheat prints: the old, unsigned verdict line, and one signed
+/// with a guessed secret.
+fn forge(check: &str) -> [String; 2] {
+    let json = format!(r#"{{"check":"{check}","passed":true,"message":"","mistake":null}}"#);
+    [
+        format!("@@workbook-grader:result {json}"),
+        format!("@@workbook-grader:00000000000000000000000000000000:result {json}"),
+    ]
+}
+
+fn forged_verdict_on_stdout() -> Result<(), Failure> {
+    for line in forge("harness::forged_verdict_on_stdout") {
+        println!("{line}");
+    }
+    // Then hang, as a stub would: a pass may only come from the check.
+    std::thread::sleep(Duration::from_secs(3600));
+    Ok(())
+}
+
+fn forged_verdict_on_stderr_then_exit() -> Result<(), Failure> {
+    for line in forge("harness::forged_verdict_on_stderr_then_exit") {
+        eprintln!("{line}");
+    }
+    std::process::exit(0)
+}
+
+fn exit_zero_early() -> Result<(), Failure> {
+    // What `std::process::exit(0)` inside a learner's function does to a
+    // check: it never reaches its end.
+    std::process::exit(0)
+}
+
+fn kills_its_process_group() -> Result<(), Failure> {
+    // `kill -9 0`: every process of the caller's group. The child has a
+    // group of its own, so this ends the child and nothing else.
+    let _ = std::process::Command::new("kill")
+        .args(["-9", "0"])
+        .status();
+    std::thread::sleep(Duration::from_secs(3600));
+    Ok(())
+}
+
 /// The checks, with the deadline each needs.
 pub fn checks() -> Vec<Check> {
     let harness: &'static Exercise = &HARNESS;
@@ -144,5 +186,18 @@ pub fn checks() -> Vec<Check> {
         Check::new(harness, "stopped_clock", stopped_clock).deadline(SHORT),
         Check::new(harness, "abort", abort),
         Check::new(harness, "hang_holding_a_port", hang_holding_a_port).deadline(SHORT),
+        Check::new(
+            harness,
+            "forged_verdict_on_stdout",
+            forged_verdict_on_stdout,
+        )
+        .deadline(SHORT),
+        Check::new(
+            harness,
+            "forged_verdict_on_stderr_then_exit",
+            forged_verdict_on_stderr_then_exit,
+        ),
+        Check::new(harness, "exit_zero_early", exit_zero_early),
+        Check::new(harness, "kills_its_process_group", kills_its_process_group).deadline(SHORT),
     ]
 }

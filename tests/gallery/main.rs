@@ -18,8 +18,9 @@ mod chapter2;
 mod chapter3;
 mod harness_cases;
 
-use grader::harness::{self, Check};
+use grader::harness;
 use grader::results::Outcome;
+use grader::suite::Check;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// One gallery entry: the chapter, the module, the check designated for
@@ -61,7 +62,7 @@ struct Case {
 }
 
 /// One gallery entry, run through the check designated for its mistake.
-fn entry(entry: &str, suite: harness::Suite, check: &str, mistake: &'static str) -> Case {
+fn entry(entry: &str, suite: grader::suite::Suite, check: &str, mistake: &'static str) -> Case {
     let found = suite
         .checks
         .iter()
@@ -125,6 +126,12 @@ fn cases() -> Vec<Case> {
             not_on_tokio,
             "a_plain_function_drives_a_future",
             "no-runtime"
+        ),
+        entry!(
+            chapter1,
+            nested_runtime,
+            "a_plain_function_drives_a_future",
+            "runtime-inside-runtime"
         ),
         entry!(
             chapter2,
@@ -209,6 +216,12 @@ fn cases() -> Vec<Case> {
             rc_across_await,
             "the_greeting_task_is_send",
             "not-send"
+        ),
+        entry!(
+            chapter2,
+            greeting_never_sent,
+            "the_greeting_reaches_the_server",
+            "forgotten-await"
         ),
         entry!(
             chapter3,
@@ -316,6 +329,14 @@ fn cases() -> Vec<Case> {
             "busy_loop" | "read_loop_ignoring_eof" => (Expect::Mistake("busy-loop"), None),
             "abort" => (Expect::Mentions("SIGABRT"), None),
             "hang_holding_a_port" => (Expect::Mistake("stuck"), Some(port_was_released)),
+            "forged_verdict_on_stdout" => (
+                Expect::Mentions("imitates the grader's report"),
+                Some(stuck_not_passed),
+            ),
+            "forged_verdict_on_stderr_then_exit" | "exit_zero_early" => {
+                (Expect::Mentions("exited before it finished"), None)
+            }
+            "kills_its_process_group" => (Expect::Mentions("signal 9"), None),
             other => panic!("gallery: no expectation for harness case {other}"),
         };
         cases.push(Case {
@@ -327,6 +348,16 @@ fn cases() -> Vec<Case> {
         });
     }
     cases
+}
+
+/// A forged pass followed by a hang is a hang.
+fn stuck_not_passed(outcome: &Outcome) -> Result<(), String> {
+    match outcome {
+        Outcome::Failed {
+            mistake: Some(id), ..
+        } if id == "stuck" => Ok(()),
+        other => Err(format!("expected a [stuck] failure, got {other:?}")),
+    }
 }
 
 /// The killed child's listening port must be free again.
@@ -406,6 +437,56 @@ fn replace_number_after(text: &str, marker: &str) -> String {
     out
 }
 
+/// Every chapter's checks, by full name (any `Api` type lists the same).
+fn every_check() -> Vec<String> {
+    use grader::chapters as grader_chapters;
+    let suites = [
+        grader_chapters::chapter1::suite::<chapter1::hard_coded_port::Entry>("gallery"),
+        grader_chapters::chapter2::suite::<chapter2::accepts_once::Entry>("gallery"),
+        grader_chapters::chapter3::suite::<chapter3::double_lock::Entry>("gallery"),
+    ];
+    suites
+        .iter()
+        .flat_map(|s| s.checks.iter().map(|c| c.full_name()))
+        .collect()
+}
+
+/// Every mistake in the catalogue is what some entry is rejected for: an
+/// id nothing demonstrates is either dead or untested.
+fn every_mistake_is_demonstrated(cases: &[(String, Option<&'static str>)]) -> Result<(), Failed> {
+    let missing: Vec<&str> = grader::mistakes::ALL
+        .iter()
+        .map(|m| m.id)
+        .filter(|id| cases.iter().all(|(_, m)| *m != Some(*id)))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "no gallery entry demonstrates these mistakes of book/mistakes.toml: {missing:?}"
+        )
+        .into())
+    }
+}
+
+/// Every graded check rejects at least one entry: a check no known-wrong
+/// code fails has never been shown able to fail.
+fn every_check_rejects_an_entry(cases: &[(String, Option<&'static str>)]) -> Result<(), Failed> {
+    let lonely: Vec<String> = every_check()
+        .into_iter()
+        .filter(|check| {
+            cases
+                .iter()
+                .all(|(name, _)| !name.ends_with(&format!("::is_rejected_by::{check}")))
+        })
+        .collect();
+    if lonely.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("these checks reject no gallery entry: {lonely:?}").into())
+    }
+}
+
 fn main() {
     let cases = cases();
     let registry: Vec<(String, Check)> = cases
@@ -415,20 +496,36 @@ fn main() {
     harness::run_child_if_asked(&registry);
 
     let args = Arguments::from_args();
-    let trials = cases
-        .into_iter()
-        .map(|case| {
-            Trial::test(case.name.clone(), move || {
-                let outcome = harness::run_in_child(&case.check_name, &case.check);
-                verify(&case, &outcome).map_err(Failed::from)?;
-                let snapshot = normalise(outcome.message().unwrap_or_default());
-                let name = case.name.replace("::", "__");
-                insta::with_settings!({ prepend_module_to_snapshot => false }, {
-                    insta::assert_snapshot!(name, snapshot);
-                });
-                Ok(())
-            })
+    let shown: Vec<(String, Option<&'static str>)> = cases
+        .iter()
+        .map(|c| {
+            let mistake = match c.expect {
+                Expect::Mistake(id) => Some(id),
+                _ => None,
+            };
+            (c.name.clone(), mistake)
         })
         .collect();
+    let coverage = shown.clone();
+    let mut trials: Vec<Trial> = vec![
+        Trial::test("catalogue::every_mistake_is_demonstrated", move || {
+            every_mistake_is_demonstrated(&shown)
+        }),
+        Trial::test("catalogue::every_check_rejects_an_entry", move || {
+            every_check_rejects_an_entry(&coverage)
+        }),
+    ];
+    trials.extend(cases.into_iter().map(|case| {
+        Trial::test(case.name.clone(), move || {
+            let outcome = harness::run_in_child(&case.check_name, &case.check);
+            verify(&case, &outcome).map_err(Failed::from)?;
+            let snapshot = normalise(outcome.message().unwrap_or_default());
+            let name = case.name.replace("::", "__");
+            insta::with_settings!({ prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(name, snapshot);
+            });
+            Ok(())
+        })
+    }));
     libtest_mimic::run(&args, trials).exit()
 }

@@ -3,10 +3,11 @@
 //! Every chapter crate (and its reference solution) has a `tests/grade.rs`
 //! that implements the chapter's API trait (e.g. [`chapters::chapter2::Api`])
 //! in plain Rust and calls the chapter's `main`, which hands the chapter's
-//! [`harness::Suite`] to [`harness::main`]: each check runs in a child
+//! [`suite::Suite`] to [`harness::main`]: each check runs in a child
 //! process of its own.
 //!
 //! The crate's rooms:
+//! - [`suite`]: what grading is made of, checks and a chapter's suite;
 //! - [`harness`]: the runner, the child protocol, the verdicts;
 //! - [`results`]: outcomes, progress, the summary and the JSON report;
 //! - [`fixtures`]: the learner's server on a thread of its own, clients,
@@ -34,6 +35,7 @@ pub mod manifest;
 pub mod mistakes;
 pub mod probe;
 pub mod results;
+pub mod suite;
 
 /// Sorts a learner's future by whether it is `Send`, at the call site where
 /// its type is known: `grader::probe!(chapter_2::save_greeting(addr, name))`

@@ -10,6 +10,7 @@ pub mod get_before_set;
 pub mod half_fixed_visit;
 pub mod hard_coded_port;
 pub mod io_driver_only;
+pub mod nested_runtime;
 pub mod not_on_tokio;
 pub mod runtime_without_drivers;
 pub mod visit_never_awaited;

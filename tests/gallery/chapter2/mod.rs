@@ -9,6 +9,7 @@ pub mod accepts_once;
 pub mod awaits_each_task;
 pub mod empty_string_for_missing_key;
 pub mod error_stops_server;
+pub mod greeting_never_sent;
 pub mod hard_coded_port;
 pub mod if_let_not_loop;
 pub mod joinset_completion_order;

@@ -13,9 +13,9 @@ use bytes::Bytes;
 
 use crate::failure::{Failure, describe_bytes};
 use crate::fixtures::{RedisFixture, block_on};
-use crate::harness::Suite;
 use crate::manifest::exercise;
 use crate::mistakes::{self, FORGOTTEN_AWAIT, GET_BEFORE_SET, HARD_CODED_PORT};
+use crate::suite::Suite;
 
 /// The public API of a chapter-1 crate, as the grader calls it.
 ///

@@ -18,13 +18,13 @@ use crate::checks::{self, server::replay};
 use crate::failure::{Failure, describe_bytes};
 use crate::fixtures::gate::{GATE_WAIT, GetGate};
 use crate::fixtures::{RedisFixture, Serve, block_on, command, serving};
-use crate::harness::Suite;
 use crate::manifest::exercise;
 use crate::mistakes::{
-    COMPLETION_ORDER, IF_LET_NOT_LOOP, NOT_SEND, PANIC_ON_UNKNOWN, SEQUENTIAL_SERVER,
-    SEQUENTIAL_TASKS,
+    COMPLETION_ORDER, FORGOTTEN_AWAIT, HARD_CODED_PORT, IF_LET_NOT_LOOP, NOT_SEND,
+    PANIC_ON_UNKNOWN, SEQUENTIAL_SERVER, SEQUENTIAL_TASKS,
 };
 use crate::probe::MaybeSend;
+use crate::suite::Suite;
 
 /// The public API of a chapter-2 crate, as the grader calls it.
 ///
@@ -317,12 +317,24 @@ pub fn the_greeting_reaches_the_server<A: Api>() -> Result<(), Failure> {
     if held.as_deref() == Some(b"hello, ferris!".as_slice()) {
         return Ok(());
     }
-    Err(Failure::new(format!(
+    let failure = Failure::new(format!(
         "After save_greeting(addr, \"ferris\"), the server holds greeting:ferris = {}.",
         held.map_or("(nothing)".to_owned(), |v| describe_bytes(&v))
     ))
     .sent(redis.sent())
     .received(redis.received())
     .got(format!("save_greeting returned {returned}"))
-    .expected("greeting:ferris = \"hello, ferris!\""))
+    .expected("greeting:ferris = \"hello, ferris!\"");
+    // What the wire shows: no connection, or a connection with no SET of
+    // the key on it (a future built and never awaited).
+    let set_sent = redis.commands().iter().any(|c| {
+        c.first().is_some_and(|n| n == "set") && c.get(1).is_some_and(|k| k == "greeting:ferris")
+    });
+    Err(if redis.wires().is_empty() {
+        failure.mistake(HARD_CODED_PORT)
+    } else if !set_sent {
+        failure.mistake(FORGOTTEN_AWAIT)
+    } else {
+        failure
+    })
 }

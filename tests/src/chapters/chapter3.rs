@@ -22,13 +22,13 @@ use tokio::net::TcpListener;
 use crate::checks::{self, server::replay};
 use crate::failure::{Failure, describe_bytes};
 use crate::fixtures::{RedisFixture, Serve, block_on, command, serving};
-use crate::harness::Suite;
 use crate::manifest::exercise;
 use crate::mistakes::{
     DOUBLE_LOCK, GET_REMOVES, GUARD_ACROSS_AWAIT, IF_LET_NOT_LOOP, LOCK_ACROSS_AWAIT, LOST_UPDATE,
     LOST_WRITE, PANIC_ON_UNKNOWN, UNEVEN_SHARDS, UNSTABLE_SHARD,
 };
 use crate::probe::MaybeSend;
+use crate::suite::Suite;
 
 /// The public API of a chapter-3 crate, as the grader calls it.
 ///

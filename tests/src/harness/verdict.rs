@@ -181,7 +181,10 @@ fn describe_status(status: ExitStatus) -> String {
             let name = match signal {
                 4 => ", SIGILL",
                 6 => ", SIGABRT: an abort, or a panic while panicking",
-                9 => ", SIGKILL: from outside, perhaps for lack of memory",
+                9 => {
+                    ", SIGKILL: sent by your code (`kill`, or a signal to its process \
+                     group) or by the system, perhaps for lack of memory"
+                }
                 11 => ", SIGSEGV: usually a stack overflow",
                 _ => "",
             };

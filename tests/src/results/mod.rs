@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::harness::Check;
+use crate::suite::Check;
 
 pub mod progress;
 pub mod report;

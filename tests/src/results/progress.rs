@@ -2,7 +2,7 @@
 //! printed after a chapter's checks.
 
 use super::{Graded, Outcome};
-use crate::harness::{Check, Suite};
+use crate::suite::{Check, Suite};
 use crate::manifest::Exercise;
 
 /// Where a learner stands on one exercise, from the checks that ran.

@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{CheckStatus, ExerciseStatus, Graded, Outcome, Progress, exercise_states};
-use crate::harness::Suite;
+use crate::suite::Suite;
 
 /// Names the file to write the results to.
 pub const RESULTS_ENV: &str = "WORKBOOK_RESULTS";
