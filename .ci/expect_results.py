@@ -1,34 +1,40 @@
 """Checks a chapter's results file (WORKBOOK_RESULTS) against what CI expects.
 
-usage: expect_results.py todo|pass RESULTS.json
+usage: expect_results.py todo|pass RESULTS.json CHECKS.txt
 
-  todo  every exercise of the manifest ran, and every check hit the
-        stub's todo!() ("not yet implemented"): none passed, none failed
-        otherwise
-  pass  every exercise of the manifest ran, and every check passed
+CHECKS.txt is the chapter's list of checks, as printed by
+`cargo test -p chapter-N --test grade -- --list` (check names live in the
+grader, not in exercises.toml).
 
-The checks are named in the grader alone; the manifest names the
-exercises, and each must have run at least one check.
+  todo  every listed check ran and hit the stub's todo!() ("not yet
+        implemented"): none passed, none failed otherwise; every exercise of
+        the chapter in exercises.toml is "not-started"
+  pass  every listed check ran and passed; every exercise of the chapter in
+        exercises.toml is "done"
 """
 import json
 import sys
 import tomllib
 
-mode, path = sys.argv[1], sys.argv[2]
+mode, path, listing = sys.argv[1], sys.argv[2], sys.argv[3]
 with open(path, encoding="utf-8") as f:
     report = json.load(f)
 with open("exercises.toml", "rb") as f:
     manifest = tomllib.load(f)
+with open(listing, encoding="utf-8") as f:
+    expected = {line[: -len(": test")] for line in f.read().splitlines() if line.endswith(": test")}
 
 package = report["package"]
-expected = {e["id"] for e in manifest["exercise"] if e["chapter"] == report["chapter"]}
-exercised = {c["exercise"] for c in report["checks"]}
 ran = {c["id"]: c for c in report["checks"]}
 problems = []
 if report.get("format") != "tokio-workbook-results/1":
     problems.append(f"unknown results format {report.get('format')!r}")
-for missing in sorted(expected - exercised):
-    problems.append(f"exercise {missing}: listed in exercises.toml but no check of it ran")
+if not expected:
+    problems.append(f"{listing} lists no check")
+for missing in sorted(expected - ran.keys()):
+    problems.append(f"{missing}: listed by the grader but never ran")
+for extra in sorted(ran.keys() - expected):
+    problems.append(f"{extra}: ran but not listed by the grader")
 for check in ran.values():
     name, status, message = check["id"], check["status"], check["message"]
     if mode == "todo":
@@ -39,9 +45,30 @@ for check in ran.values():
     elif status != "pass":
         problems.append(f"{name}: {status} on the reference solution:\n{message}")
 
+# Scores are per exercise: each exercise of the manifest is graded, by
+# checks of its own, and stands as the mode says.
+want = "not-started" if mode == "todo" else "done"
+standing = {e["id"]: e for e in report["exercises"]}
+for ex in manifest["exercise"]:
+    if ex["chapter"] != report["chapter"]:
+        continue
+    label = f"exercise {ex['number']} ({ex['id']})"
+    got = standing.get(ex["id"])
+    if got is None:
+        problems.append(f"{label}: in exercises.toml but not in the results")
+        continue
+    mine = [c for c in ran.values() if c["exercise"] == ex["id"]]
+    if not mine:
+        problems.append(f"{label}: no check grades it")
+    if got["ran"] != len(mine):
+        problems.append(f"{label}: the results say {got['ran']} checks ran, {len(mine)} are listed")
+    if got["status"] != want:
+        problems.append(f"{label}: {got['status']}, expected {want}")
+
 if not ran:
     problems.append("no checks ran")
 if problems:
     print(f"{package} ({mode}):", *problems, sep="\n  ", file=sys.stderr)
     sys.exit(1)
-print(f"{package}: {len(ran)} checks, all as expected ({mode})")
+exercises = sum(1 for e in manifest["exercise"] if e["chapter"] == report["chapter"])
+print(f"{package}: {exercises} exercises, {len(ran)} checks, all as expected ({mode})")

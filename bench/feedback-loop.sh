@@ -14,7 +14,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$scratch"' EXIT
 tar -C "$root" --exclude=./target --exclude=./.git --exclude=./.workbook -cf - . | tar -xf - -C "$scratch"
 export CARGO_TARGET_DIR="$root/target/bench"
 cd "$scratch"
-cargo workbook gen >/dev/null
+cargo workbook dev gen >/dev/null
 slug=$(basename chapters/0"$chapter"-*)
 file=$(ls chapters/"$slug"/src/*.rs | grep -v lib.rs | head -1)
 package="chapter-$chapter"

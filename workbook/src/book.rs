@@ -1,4 +1,4 @@
-//! `workbook book-check`: the book builds cleanly and every link lands.
+//! `workbook dev book-check`: the book builds cleanly and every link lands.
 //!
 //! mdBook silently includes nothing when an `{{#include file:anchor}}` names
 //! an anchor that does not exist, and renders a link to a missing heading
@@ -334,8 +334,8 @@ pub fn grader_refs() -> Vec<(String, BookRef)> {
         .map(|ex| (format!("exercises.toml ({})", ex.id), ex.book_ref()))
         .collect();
     refs.extend(
-        grader::all_mistakes()
-            .into_iter()
+        grader::mistakes::ALL
+            .iter()
             .map(|m| (format!("the grader's mistake [{}]", m.id), m.book)),
     );
     refs

@@ -13,7 +13,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use grader::manifest::{Chapter, Manifest};
-use grader::report::{CheckReport, RESULTS_ENV, Report};
+use grader::results::report::{CheckReport, ExerciseReport, RESULTS_ENV, Report};
+use grader::results::{CheckStatus, ExerciseStatus};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// How one chapter's grading went.
@@ -37,24 +38,30 @@ pub struct ChapterGrade {
 }
 
 impl ChapterGrade {
-    /// Whether every check of the chapter passed.
+    /// Whether the chapter is done: it ran, and every one of its exercises
+    /// is done (every check of each passed).
     pub fn passed(&self) -> bool {
         match &self.graded {
             Graded::Ran(report) => {
-                !report.checks.is_empty() && report.checks.iter().all(|c| c.status == "pass")
+                !report.exercises.is_empty()
+                    && report
+                        .exercises
+                        .iter()
+                        .all(|e| e.status == ExerciseStatus::Done)
             }
             _ => false,
         }
     }
 
-    /// Exercises done, of all the chapter's exercises.
+    /// Exercises done (every check passed), of all the chapter's exercises,
+    /// and whether the chapter ran at all.
     pub fn done(&self) -> (usize, usize, bool) {
         match &self.graded {
             Graded::Ran(report) => (
                 report
                     .exercises
                     .iter()
-                    .filter(|e| e.status == "done")
+                    .filter(|e| e.status == ExerciseStatus::Done)
                     .count(),
                 report.exercises.len(),
                 true,
@@ -66,10 +73,28 @@ impl ChapterGrade {
     /// The first check that did not pass, in suite order.
     pub fn first_failing(&self) -> Option<&CheckReport> {
         match &self.graded {
-            Graded::Ran(report) => report.checks.iter().find(|c| c.status != "pass"),
+            Graded::Ran(report) => first_failing_of(report, None),
             _ => None,
         }
     }
+
+    /// The standing of one exercise, if the chapter ran.
+    pub fn exercise(&self, id: &str) -> Option<&ExerciseReport> {
+        match &self.graded {
+            Graded::Ran(report) => report.exercises.iter().find(|e| e.id == id),
+            _ => None,
+        }
+    }
+}
+
+/// The first check of `report` that did not pass, in suite order; only
+/// among the checks of `exercise` when one is given.
+pub fn first_failing_of<'a>(report: &'a Report, exercise: Option<&str>) -> Option<&'a CheckReport> {
+    report
+        .checks
+        .iter()
+        .filter(|c| exercise.is_none_or(|id| c.exercise == id))
+        .find(|c| c.status != CheckStatus::Pass)
 }
 
 /// Where a chapter's results file lives.
@@ -92,14 +117,25 @@ pub fn cargo() -> std::ffi::OsString {
 
 /// Grades one chapter, showing progress on `bar`.
 pub fn grade_chapter(root: &Path, chapter: &Chapter, bar: &ProgressBar) -> ChapterGrade {
-    let graded = run(root, chapter, bar);
     ChapterGrade {
         chapter: chapter.clone(),
-        graded,
+        graded: run(root, chapter, bar, false),
     }
 }
 
-fn run(root: &Path, chapter: &Chapter, bar: &ProgressBar) -> Graded {
+/// Grades one chapter with exactly the dependencies `Cargo.lock` names
+/// (`cargo test --locked`), as `report` does: a grade that counts must not
+/// depend on whatever versions cargo would pick today, and a workspace
+/// member that asks for others cannot change them — the chapter is then
+/// not graded.
+pub fn grade_chapter_locked(root: &Path, chapter: &Chapter, bar: &ProgressBar) -> ChapterGrade {
+    ChapterGrade {
+        chapter: chapter.clone(),
+        graded: run(root, chapter, bar, true),
+    }
+}
+
+fn run(root: &Path, chapter: &Chapter, bar: &ProgressBar, locked: bool) -> Graded {
     let results = results_path(root, chapter);
     if let Some(dir) = results.parent() {
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -110,10 +146,14 @@ fn run(root: &Path, chapter: &Chapter, bar: &ProgressBar) -> Graded {
     let _ = std::fs::remove_file(&results);
     let package = chapter.package();
     bar.set_message(format!("{package}: building"));
-    let child = Command::new(cargo())
-        .args([
-            "test", "-p", &package, "--test", "grade", "--color", "never",
-        ])
+    let mut command = Command::new(cargo());
+    command.args([
+        "test", "-p", &package, "--test", "grade", "--color", "never",
+    ]);
+    if locked {
+        command.arg("--locked");
+    }
+    let child = command
         .env(RESULTS_ENV, &results)
         .current_dir(root)
         .stdin(Stdio::null())
@@ -247,12 +287,18 @@ pub fn scoreboard(manifest: &Manifest, grades: &[ChapterGrade]) -> String {
         let status = match &g.graded {
             Graded::Ran(_) if g.passed() => "done".to_owned(),
             Graded::Ran(_) => match g.first_failing() {
-                Some(check) if check.status == "todo" => {
+                Some(check)
+                    if g.exercise(&check.exercise)
+                        .is_some_and(|e| e.status == ExerciseStatus::NotStarted) =>
+                {
                     format!("{}: not started", exercise_label(manifest, &check.exercise))
                 }
                 Some(check) => format!(
-                    "{} › {}: {}",
+                    "{}{} › {}: {}",
                     exercise_label(manifest, &check.exercise),
+                    g.exercise(&check.exercise)
+                        .map(checks_passing)
+                        .unwrap_or_default(),
                     check.name,
                     one_line(check)
                 ),
@@ -270,7 +316,18 @@ pub fn scoreboard(manifest: &Manifest, grades: &[ChapterGrade]) -> String {
     out
 }
 
-fn exercise_label(manifest: &Manifest, id: &str) -> String {
+/// An exercise's check count, e.g. ` (2 of 3 checks pass)`; empty when
+/// none of its checks ran.
+fn checks_passing(exercise: &ExerciseReport) -> String {
+    if exercise.ran == 0 {
+        String::new()
+    } else {
+        format!(" ({} of {} checks pass)", exercise.passed, exercise.ran)
+    }
+}
+
+/// An exercise as learners see it, e.g. `1.1 Say hello to Redis`.
+pub fn exercise_label(manifest: &Manifest, id: &str) -> String {
     manifest
         .exercise(id)
         .map_or_else(|| id.to_owned(), |e| format!("{} {}", e.number, e.title))

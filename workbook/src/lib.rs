@@ -7,6 +7,7 @@ pub mod doctor;
 pub mod exercises;
 pub mod generate;
 pub mod grade;
+pub mod grading_files;
 pub mod hint;
 pub mod reset;
 pub mod solution;

@@ -8,7 +8,9 @@ use std::time::SystemTime;
 use base64::Engine as _;
 use clap::{Parser, Subcommand};
 use grader::manifest::Manifest;
+use grader::results::ExerciseStatus;
 use workbook::exercises::{self, Target};
+use workbook::grading_files::{self, Difference, GradingFiles};
 use workbook::{
     book, classroom, doctor, generate, grade, hint, reset, solution, state, watch, workspace,
 };
@@ -87,8 +89,13 @@ enum Command {
     Doctor,
     /// Grades and prints your results for an instructor.
     ///
-    /// `--json` prints the format GitHub Classroom's autograding reporter
-    /// reads; `--base64` the same, encoded as the reporter takes it.
+    /// One point per exercise, earned when every check of the exercise
+    /// passes. `--json` prints the format GitHub Classroom's autograding
+    /// reporter reads (one test per exercise); `--base64` the same, encoded
+    /// as the reporter takes it. Every report records the grader hash: the
+    /// SHA-256 of the grading files it was graded with (the grader, this
+    /// command, the manifest, each chapter's Cargo.toml and tests/ — all but
+    /// your code), which `class` compares with the instructor's.
     Report {
         /// Print JSON (GitHub Classroom's reporter format).
         #[arg(long)]
@@ -103,19 +110,75 @@ enum Command {
         /// Only this chapter.
         #[arg(long)]
         chapter: Option<u32>,
+        /// Grade nothing: print this checkout's grader hash (instructors:
+        /// the hash `class --grader-hash` expects).
+        #[arg(long, conflicts_with_all = ["json", "base64", "name", "chapter", "grader_files"])]
+        grader_hash: bool,
+        /// Grade nothing: list the grading files with the SHA-256 of each,
+        /// then the grader hash (`diff` two listings to see why two hashes
+        /// differ).
+        #[arg(long, conflicts_with_all = ["json", "base64", "name", "chapter"])]
+        grader_files: bool,
     },
     /// Instructors: who is where, and what most of the room is stuck on.
     ///
-    /// Reads a folder of learners' `report --json` files, prints a table, and
-    /// writes a self-contained HTML page of the same.
+    /// Reads a folder of learners' `report --json` files, prints a table
+    /// (exercises done, the grader, the exercise each learner is on, its
+    /// first failing check), and writes a self-contained HTML page of the
+    /// same. Every report whose grader hash is not the expected one is
+    /// flagged DIFFERENT (graded with other grading files: an edited or
+    /// out-of-date grader), or MISSING when it has none. The expected hash
+    /// is --grader-hash, or else the grader hash of the workbook checkout
+    /// this runs in; outside one, nothing is compared.
     Class {
         /// The folder of reports (one .json per learner).
         dir: PathBuf,
         /// Where to write the HTML page (default: DIR/class.html).
         #[arg(long)]
         html: Option<PathBuf>,
+        /// The grader hash every report should have (default: this
+        /// checkout's, as `cargo workbook report --grader-hash` prints it).
+        #[arg(long, value_name = "HASH")]
+        grader_hash: Option<String>,
     },
-    /// Maintainers: writes each chapter crate from its solution.
+    /// Instructors' CI: grade a learner's checkout with the course's grader.
+    ///
+    /// Lays the course's grading files over the learner's checkout: the
+    /// workspace's Cargo.toml, Cargo.lock and .cargo/, exercises.toml,
+    /// book/mistakes.toml, the grader (tests/), this command (workbook/) and
+    /// each chapter's Cargo.toml and tests/ replace the learner's, and what
+    /// the course does not have is removed; only the learner's code,
+    /// chapters/*/src and chapters/*/examples, stays theirs. Prints what
+    /// differed. `instructor/classroom.yml` runs it before `report`.
+    Overlay {
+        /// The learner's checkout, changed in place.
+        learner: PathBuf,
+        /// The course's checkout, at the commit you grade with (default:
+        /// the workbook this runs in).
+        #[arg(long)]
+        course: Option<PathBuf>,
+    },
+    /// Maintainers' tools: generate the chapter stubs, check the book.
+    #[command(subcommand)]
+    Dev(Dev),
+    /// Moved: `cargo workbook dev gen`.
+    #[command(hide = true)]
+    Gen {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Moved: `cargo workbook dev book-check`.
+    #[command(hide = true)]
+    BookCheck {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// `cargo workbook dev …`: what maintainers run, kept out of learners' way.
+#[derive(Subcommand)]
+enum Dev {
+    /// Writes each chapter crate from its solution.
     ///
     /// Cargo.toml, src/ and tests/grade.rs of each chapter come from its
     /// reference solution and exercises.toml. Files it replaces are backed up
@@ -128,7 +191,7 @@ enum Command {
         /// Only this chapter.
         chapter: Option<u32>,
     },
-    /// Maintainers: builds the book and checks every anchor and link.
+    /// Builds the book and checks every anchor and link.
     ///
     /// No mdbook warnings; every include anchor exists; every exercise has its
     /// three hint tiers; every internal link and #fragment resolves, and so
@@ -153,8 +216,16 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     // `class` works on any folder of reports, inside the workbook or not.
-    if let Command::Class { dir, html } = &cli.command {
-        return class(dir, html.as_deref());
+    match &cli.command {
+        Command::Class {
+            dir,
+            html,
+            grader_hash,
+        } => return class(dir, html.as_deref(), grader_hash.as_deref()),
+        Command::Overlay { learner, course } => return overlay(learner, course.as_deref()),
+        Command::Gen { args } => return Err(moved("gen", args)),
+        Command::BookCheck { args } => return Err(moved("book-check", args)),
+        _ => {}
     }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
@@ -193,15 +264,46 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
         Command::Report {
+            grader_hash: true, ..
+        } => {
+            println!("{}", GradingFiles::read(&root)?.hash());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            grader_files: true, ..
+        } => {
+            let files = GradingFiles::read(&root)?;
+            print!("{}", files.listing());
+            println!(
+                "grader hash {} ({} grading files)",
+                files.hash(),
+                files.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
             json,
             base64,
             name,
             chapter,
+            ..
         } => {
             let only: Vec<u32> = chapter.into_iter().collect();
-            let grades = grade_all(&root, &manifest, &only, false)?;
+            // The grading files as the run starts, and as it ends: a report
+            // names what graded it only if nothing changed them meanwhile.
+            let before = GradingFiles::read(&root)?;
+            let grades = grade_all(&root, &manifest, &only, false, true)?;
+            let after = GradingFiles::read(&root)?;
+            if after != before {
+                return Err(format!(
+                    "the grading files changed while grading ({}), so this report could not \
+                     say what graded it; nothing was reported. Run it again without changing them.",
+                    describe(&before.differences(&after))
+                ));
+            }
             let learner = name.or_else(|| std::env::var("USER").ok());
-            let report = classroom::report(&manifest, &grades, learner);
+            let mut report = classroom::report(&manifest, &grades, learner);
+            report.grader_hash = Some(before.hash());
             let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
             if base64 {
                 println!("{}", base64::engine::general_purpose::STANDARD.encode(text));
@@ -209,18 +311,42 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 println!("{text}");
             } else {
                 print!("{}", grade::scoreboard(&manifest, &grades));
-                println!("score: {}/{}", report.score, report.max_score);
+                println!(
+                    "score: {}/{} exercises done (an exercise counts when every check of it passes)",
+                    report.score, report.max_score
+                );
+                println!(
+                    "grader: {} (SHA-256 of the {} grading files this was graded with; \
+                     `cargo workbook report --grader-files` lists them)",
+                    before.hash(),
+                    before.len()
+                );
             }
-            Ok(if report.status == "pass" {
+            Ok(if report.status == classroom::PASS {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
             })
         }
-        Command::Class { .. } => unreachable!("handled above"),
-        Command::Gen { check, chapter } => gen_cmd(&root, &manifest, check, chapter),
-        Command::BookCheck { no_build } => book_check(&root, &manifest, no_build),
+        Command::Dev(Dev::Gen { check, chapter }) => gen_cmd(&root, &manifest, check, chapter),
+        Command::Dev(Dev::BookCheck { no_build }) => book_check(&root, &manifest, no_build),
+        Command::Class { .. }
+        | Command::Overlay { .. }
+        | Command::Gen { .. }
+        | Command::BookCheck { .. } => {
+            unreachable!("handled above")
+        }
     }
+}
+
+/// The error for a maintainers' verb typed the old way, with the new spelling.
+fn moved(verb: &str, args: &[String]) -> String {
+    let mut new = format!("cargo workbook dev {verb}");
+    for arg in args {
+        new.push(' ');
+        new.push_str(arg);
+    }
+    format!("`cargo workbook {verb}` is now `{new}` (maintainers' tools live under `dev`)")
 }
 
 fn read_manifest(root: &Path) -> Result<Manifest, String> {
@@ -260,17 +386,24 @@ fn backups_dir(root: &Path) -> PathBuf {
         .join(workspace::timestamp(SystemTime::now()))
 }
 
+/// Grades `only` (or every chapter); `locked` grades with exactly the
+/// dependency versions of Cargo.lock, as a report must.
 fn grade_all(
     root: &Path,
     manifest: &Manifest,
     only: &[u32],
     announce: bool,
+    locked: bool,
 ) -> Result<Vec<grade::ChapterGrade>, String> {
     let chapters = grade::chapters_to_grade(manifest, only)?;
     let mut grades = Vec::new();
     for chapter in &chapters {
         let bar = grade::spinner();
-        let g = grade::grade_chapter(root, chapter, &bar);
+        let g = if locked {
+            grade::grade_chapter_locked(root, chapter, &bar)
+        } else {
+            grade::grade_chapter(root, chapter, &bar)
+        };
         bar.finish_and_clear();
         if announce {
             let (done, total, ran) = g.done();
@@ -287,7 +420,7 @@ fn grade_all(
 }
 
 fn grade_cmd(root: &Path, manifest: &Manifest, only: &[u32]) -> Result<ExitCode, String> {
-    let grades = grade_all(root, manifest, only, true)?;
+    let grades = grade_all(root, manifest, only, true, false)?;
     print!("{}", grade::scoreboard(manifest, &grades));
     Ok(if grades.iter().all(grade::ChapterGrade::passed) {
         ExitCode::SUCCESS
@@ -387,7 +520,7 @@ fn solution_cmd(
     let done = grade::last_results(root, chapter).is_some_and(|r| {
         r.exercises
             .iter()
-            .any(|e| e.id == ex.id && e.status == "done")
+            .any(|e| e.id == ex.id && e.status == ExerciseStatus::Done)
     });
     if !done && !yes {
         let question = format!(
@@ -423,8 +556,99 @@ fn solution_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
-fn class(dir: &Path, html: Option<&Path>) -> Result<ExitCode, String> {
-    let class = classroom::class(dir)?;
+/// The grading files that changed between two readings, named, e.g.
+/// `tests/src/lib.rs changed, exercises.toml removed`; at most ten, then
+/// how many more.
+fn describe(differences: &[Difference]) -> String {
+    let mut words: Vec<String> = differences
+        .iter()
+        .take(10)
+        .map(|d| match d {
+            Difference::Changed(p) => format!("{p} changed"),
+            Difference::OnlyHere(p) => format!("{p} removed"),
+            Difference::OnlyThere(p) => format!("{p} added"),
+        })
+        .collect();
+    if differences.len() > 10 {
+        words.push(format!("and {} more", differences.len() - 10));
+    }
+    words.join(", ")
+}
+
+/// The grader hash `class` expects: `--grader-hash`, else that of the
+/// workbook checkout it runs in, else none.
+fn expected_grader(given: Option<&str>) -> Result<Option<classroom::Expected>, String> {
+    if let Some(hash) = given {
+        let hash = hash.trim().to_ascii_lowercase();
+        if !grading_files::is_hash(&hash) {
+            return Err(format!(
+                "--grader-hash {hash}: a grader hash is 64 hex digits, as \
+                 `cargo workbook report --grader-hash` prints it"
+            ));
+        }
+        return Ok(Some(classroom::Expected {
+            hash,
+            from: "--grader-hash".to_owned(),
+        }));
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return Ok(None);
+    };
+    let Some(root) = workspace::find_root(&cwd) else {
+        return Ok(None);
+    };
+    Ok(Some(classroom::Expected {
+        hash: GradingFiles::read(&root)?.hash(),
+        from: format!("the grading files of your checkout, {}", root.display()),
+    }))
+}
+
+fn overlay(learner: &Path, course: Option<&Path>) -> Result<ExitCode, String> {
+    let course = match course {
+        Some(c) => c.to_path_buf(),
+        None => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| format!("cannot read the current folder: {e}"))?;
+            workspace::find_root(&cwd).ok_or(
+                "give the course's checkout with --course, or run this inside it: \
+                 no folder above this one has exercises.toml",
+            )?
+        }
+    };
+    let done = grading_files::overlay(&course, learner)?;
+    println!(
+        "laid the course's {} grading files ({}) over {}",
+        done.files,
+        course.display(),
+        learner.display()
+    );
+    if done.replaced.is_empty() {
+        println!("the learner's grading files were already the course's");
+    } else {
+        println!(
+            "{} of the learner's grading files were not the course's:",
+            done.replaced.len()
+        );
+        for d in &done.replaced {
+            match d {
+                Difference::Changed(p) => println!("  replaced  {p}"),
+                Difference::OnlyHere(p) => {
+                    println!("  removed   {p} (the course has no such file)")
+                }
+                Difference::OnlyThere(p) => println!("  restored  {p}"),
+            }
+        }
+    }
+    println!(
+        "kept the learner's code: {}",
+        grading_files::LEARNER_CODE.join(", ")
+    );
+    println!("grader hash {}", done.hash);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn class(dir: &Path, html: Option<&Path>, grader_hash: Option<&str>) -> Result<ExitCode, String> {
+    let class = classroom::class(dir, expected_grader(grader_hash)?)?;
     print!("{}", classroom::table(&class));
     let page = html.map_or_else(|| dir.join("class.html"), Path::to_path_buf);
     std::fs::write(&page, classroom::html(&class))
@@ -442,14 +666,14 @@ fn gen_cmd(
     if check {
         let stale = generate::check(root, manifest, chapter).map_err(|e| e.to_string())?;
         if stale.is_empty() {
-            println!("workbook gen --check: every chapter matches its solution");
+            println!("workbook dev gen --check: every chapter matches its solution");
             return Ok(ExitCode::SUCCESS);
         }
         for s in &stale {
             eprintln!("  {s}");
         }
         eprintln!(
-            "workbook gen --check: {} stale file(s); regenerate with `cargo workbook gen`",
+            "workbook dev gen --check: {} stale file(s); regenerate with `cargo workbook dev gen`",
             stale.len()
         );
         return Ok(ExitCode::FAILURE);
@@ -481,12 +705,12 @@ fn book_check(root: &Path, manifest: &Manifest, no_build: bool) -> Result<ExitCo
     problems.extend(site.check_links());
     problems.extend(site.check_refs(book::grader_refs()));
     if problems.is_empty() {
-        println!("workbook book-check: the book builds cleanly and every link resolves");
+        println!("workbook dev book-check: the book builds cleanly and every link resolves");
         return Ok(ExitCode::SUCCESS);
     }
     for p in &problems {
         eprintln!("  {p}");
     }
-    eprintln!("workbook book-check: {} problem(s)", problems.len());
+    eprintln!("workbook dev book-check: {} problem(s)", problems.len());
     Ok(ExitCode::FAILURE)
 }

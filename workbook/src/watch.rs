@@ -11,6 +11,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use grader::manifest::{Chapter, Manifest};
+use grader::results::ExerciseStatus;
 use notify::{RecursiveMode, Watcher};
 
 use crate::grade::{self, Graded};
@@ -28,7 +29,10 @@ pub fn current_chapter(root: &Path, manifest: &Manifest) -> Option<Chapter> {
         .chapters
         .iter()
         .find(|c| match grade::last_results(root, c) {
-            Some(report) => report.checks.iter().any(|check| check.status != "pass"),
+            Some(report) => report
+                .exercises
+                .iter()
+                .any(|e| e.status != ExerciseStatus::Done),
             None => true,
         })
         .or_else(|| manifest.chapters.last())

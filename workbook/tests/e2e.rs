@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+use grader::manifest::MANIFEST;
+use grader::results::ExerciseStatus;
+use grader::results::report::{ExerciseReport, FORMAT, RESULTS_ENV, Report};
 
 /// Serialises the tests; see the module documentation.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -63,15 +66,21 @@ impl Copy {
         copy_tree(&source_root(), &root);
         let copy = Copy { root, _turn: turn };
         // Pristine stubs, whatever state this checkout's chapters are in.
-        let out = copy.run(&["gen"]);
+        let out = copy.run(&["dev", "gen"]);
         assert!(out.status.success(), "gen failed: {}", text(&out));
         copy
     }
 
     fn command(&self, args: &[&str]) -> Command {
+        self.command_in(&self.root, args)
+    }
+
+    /// The workbook command, run in another folder (with this copy's
+    /// build settings).
+    fn command_in(&self, dir: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("workbook").expect("the workbook binary is built");
         cmd.args(args)
-            .current_dir(&self.root)
+            .current_dir(dir)
             .env("CARGO_TARGET_DIR", source_root().join("target").join("e2e"))
             .env_remove("WORKBOOK_RESULTS")
             .env("USER", "tester");
@@ -95,9 +104,32 @@ impl Copy {
         );
     }
 
-    /// Output with the scratch path and timestamps made stable.
+    /// This copy's grader hash, as `report --grader-hash` prints it.
+    fn grader_hash(&self) -> String {
+        let out = self.run(&["report", "--grader-hash"]);
+        assert!(out.status.success(), "{}", text(&out));
+        let hash = stdout(&out).trim().to_owned();
+        assert!(workbook::grading_files::is_hash(&hash), "{hash}");
+        hash
+    }
+
+    /// Output with the scratch path, grader hashes and timestamps made
+    /// stable.
     fn normalise(&self, text: &str) -> String {
         let mut out = text.replace(&self.root.display().to_string(), "[ROOT]");
+        // Grader hashes change with every edit of the grader: 64 hex digits.
+        let words: Vec<String> = out
+            .split_inclusive(|c: char| !c.is_ascii_hexdigit())
+            .map(|w| {
+                let hex = w.trim_end_matches(|c: char| !c.is_ascii_hexdigit());
+                if workbook::grading_files::is_hash(hex) {
+                    w.replacen(hex, "[HASH]", 1)
+                } else {
+                    w.to_owned()
+                }
+            })
+            .collect();
+        out = words.concat();
         // Backup folders are named by the time: 20261127-041022.
         let mut result = String::new();
         let chars: Vec<char> = out.chars().collect();
@@ -218,7 +250,8 @@ fn reset_restores_the_stub_and_keeps_a_backup() {
 #[test]
 #[ignore = "end to end: builds chapter crates; run by .ci/run"]
 fn a_class_report_shows_who_is_where() {
-    let reports = std::env::temp_dir().join(format!("workbook-e2e-class-{}", std::process::id()));
+    let reports =
+        std::env::temp_dir().join(format!("workbook-e2e-reports-class-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&reports);
     std::fs::create_dir_all(&reports).expect("create reports folder");
 
@@ -228,6 +261,26 @@ fn a_class_report_shows_who_is_where() {
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         std::fs::write(reports.join(format!("{name}.json")), &out.stdout).expect("save report");
     }
+    // One test per exercise, each failing with its first failing check.
+    let ada: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(reports.join("ada.json")).expect("read report"))
+            .expect("the report is JSON");
+    let tests = ada["tests"].as_array().expect("tests");
+    assert_eq!(tests.len(), MANIFEST.exercises_of(1).count(), "{ada}");
+    for (t, ex) in tests.iter().zip(MANIFEST.exercises_of(1)) {
+        assert_eq!(t["name"], format!("{} {}", ex.number, ex.title));
+        assert_eq!(
+            (&t["status"], &t["score"], &t["max_score"]),
+            (&"fail".into(), &0.into(), &1.into())
+        );
+        let message = t["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with("first failing check: "), "{message}");
+        assert!(message.contains("not yet implemented"), "{message}");
+    }
+    assert_eq!(
+        (&ada["score"], &ada["max_score"]),
+        (&0.into(), &tests.len().into())
+    );
     ws.solve("01-hello-tokio");
     let out = ws.run(&["report", "--json", "--chapter", "1", "--name", "linus"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -235,9 +288,226 @@ fn a_class_report_shows_who_is_where() {
 
     let out = ws.run(&["class", &reports.display().to_string()]);
     assert!(out.status.success(), "{}", text(&out));
-    let shown = stdout(&out).replace(&reports.display().to_string(), "[REPORTS]");
+    let shown = ws.normalise(&stdout(&out).replace(&reports.display().to_string(), "[REPORTS]"));
     insta::assert_snapshot!(shown);
     let html = std::fs::read_to_string(reports.join("class.html")).expect("class.html written");
     assert!(html.contains("<td>grace</td>") && html.contains("Most of the room is stuck on"));
     let _ = std::fs::remove_dir_all(&reports);
+}
+
+fn report_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("the report is not JSON ({e}): {}", text(out)))
+}
+
+fn append(path: &Path, line: &str) {
+    let mut source = std::fs::read_to_string(path).expect("read");
+    source.push_str(line);
+    std::fs::write(path, source).expect("write");
+}
+
+/// The grader hash: a report of an untouched checkout has the instructor's
+/// (that checkout's `report --grader-hash`); finishing a chapter (learner
+/// code) keeps it; a line added to the grader changes it, and so does one
+/// added to exercises.toml; and `class`, run in the instructor's checkout,
+/// flags the report graded by the edited grader, in the table and on the
+/// HTML page.
+#[test]
+#[ignore = "end to end: builds chapter crates; run by .ci/run"]
+fn a_report_records_its_grader_hash_and_class_flags_the_odd_one_out() {
+    let reports =
+        std::env::temp_dir().join(format!("workbook-e2e-reports-hash-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&reports);
+    std::fs::create_dir_all(&reports).expect("create reports folder");
+    let ws = Copy::new("hash");
+    let expected = ws.grader_hash();
+
+    let save = |name: &str, out: &Output| -> String {
+        std::fs::write(reports.join(format!("{name}.json")), &out.stdout).expect("save report");
+        report_json(out)["grader_hash"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}'s report has no grader_hash: {}", text(out)))
+            .to_owned()
+    };
+    let out = ws.run(&["report", "--json", "--chapter", "1", "--name", "ada"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(save("ada", &out), expected, "an untouched checkout");
+
+    ws.solve("01-hello-tokio");
+    let out = ws.run(&["report", "--json", "--chapter", "1", "--name", "linus"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        save("linus", &out),
+        expected,
+        "learner code changed the hash"
+    );
+    // The plain report says it too.
+    let out = ws.run(&["report", "--chapter", "1"]);
+    assert!(
+        stdout(&out).contains(&format!("grader: {expected} (SHA-256 of the ")),
+        "{}",
+        text(&out)
+    );
+
+    let lib = ws.path("tests/src/lib.rs");
+    let original = std::fs::read(&lib).expect("read the grader");
+    append(&lib, "\n// mallory was here\n");
+    let out = ws.run(&["report", "--json", "--chapter", "1", "--name", "mallory"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mallory = save("mallory", &out);
+    assert_ne!(mallory, expected, "a line added to the grader");
+    std::fs::write(&lib, original).expect("restore the grader");
+
+    let manifest = ws.path("exercises.toml");
+    let original = std::fs::read(&manifest).expect("read the manifest");
+    append(&manifest, "\n# mallory was here\n");
+    assert_ne!(ws.grader_hash(), expected, "a line added to exercises.toml");
+    std::fs::write(&manifest, original).expect("restore the manifest");
+    assert_eq!(ws.grader_hash(), expected, "restored");
+
+    // The instructor: `class` in their checkout expects its hash.
+    let out = ws.run(&["class", &reports.display().to_string()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let table = stdout(&out);
+    let row = |who: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(who))
+            .unwrap_or_else(|| panic!("no row for {who}:\n{table}"))
+            .to_owned()
+    };
+    assert!(row("ada").contains(" same "), "{table}");
+    assert!(row("linus").contains(" same "), "{table}");
+    assert!(row("mallory").contains(" DIFFERENT "), "{table}");
+    assert!(table.contains(&format!(
+        "Expected grader hash {expected} (the grading files of your checkout"
+    )));
+    let shown = ws.normalise(&table.replace(&reports.display().to_string(), "[REPORTS]"));
+    insta::assert_snapshot!(shown);
+    let html = std::fs::read_to_string(reports.join("class.html")).expect("class.html written");
+    assert!(
+        html.contains("<tr class=\"flag\"><td>mallory</td>"),
+        "{html}"
+    );
+    assert!(html.contains("DIFFERENT grader (mallory)"), "{html}");
+    let _ = std::fs::remove_dir_all(&reports);
+}
+
+/// A results file claiming every exercise of chapter 1 done, as a forged
+/// `tests/grade.rs` would write it without running a check.
+fn forged_results() -> String {
+    let chapter = MANIFEST.chapter(1).expect("chapter 1");
+    let report = Report {
+        format: FORMAT.to_owned(),
+        chapter: 1,
+        title: chapter.title.clone(),
+        package: chapter.package(),
+        exercises: MANIFEST
+            .exercises_of(1)
+            .map(|e| ExerciseReport {
+                id: e.id.clone(),
+                number: e.number.clone(),
+                title: e.title.clone(),
+                status: ExerciseStatus::Done,
+                passed: 1,
+                ran: 1,
+            })
+            .collect(),
+        checks: Vec::new(),
+    };
+    serde_json::to_string(&report).expect("json")
+}
+
+/// The overlay: a learner whose chapter-1 `tests/grade.rs` writes an
+/// all-done results file scores full marks on the stubs in their own
+/// checkout, with a grader hash that is not the course's; after `overlay`
+/// from the course, the same checkout scores zero, graded by the course's
+/// grader, with the course's hash.
+#[test]
+#[ignore = "end to end: builds chapter crates; run by .ci/run"]
+fn the_overlay_grades_a_forged_checkout_with_the_courses_grader() {
+    let ws = Copy::new("forged");
+    // The course: the pristine copy, before the learner touched it.
+    let course = std::env::temp_dir().join(format!("workbook-e2e-course-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&course);
+    copy_tree(&ws.root, &course);
+    let out = ws
+        .command_in(&course, &["report", "--grader-hash"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", text(&out));
+    let course_hash = stdout(&out).trim().to_owned();
+
+    let forged = format!(
+        "fn main() {{\n    let path = std::env::var({RESULTS_ENV:?}).expect(\"the results path\");\n    \
+         std::fs::write(path, r####\"{}\"####).expect(\"forged\");\n}}\n",
+        forged_results()
+    );
+    std::fs::write(ws.path("chapters/01-hello-tokio/tests/grade.rs"), forged).expect("forge");
+    let out = ws.run(&["report", "--json", "--chapter", "1", "--name", "mallory"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the forgery works unchecked: {}",
+        text(&out)
+    );
+    let cheated = report_json(&out);
+    assert_eq!(cheated["score"], cheated["max_score"], "{cheated}");
+    assert_ne!(cheated["grader_hash"], course_hash.as_str(), "{cheated}");
+
+    let out = ws.run(&[
+        "overlay",
+        "--course",
+        &course.display().to_string(),
+        &ws.root.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        stdout(&out).contains("  replaced  chapters/01-hello-tokio/tests/grade.rs\n"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        stdout(&out).ends_with(&format!("grader hash {course_hash}\n")),
+        "{}",
+        text(&out)
+    );
+
+    let out = ws.run(&["report", "--json", "--chapter", "1", "--name", "mallory"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let graded = report_json(&out);
+    assert_eq!(graded["score"], 0, "{graded}");
+    assert_eq!(graded["grader_hash"], course_hash.as_str(), "{graded}");
+    for t in graded["tests"].as_array().expect("tests") {
+        assert_eq!(t["status"], "fail", "{t}");
+        let message = t["message"].as_str().unwrap_or_default();
+        assert!(message.contains("not yet implemented"), "{message}");
+    }
+
+    // Learner code that edits the grader while it is graded gets no
+    // report at all: the report could not say what graded it.
+    let file = ws.path("chapters/01-hello-tokio/src/runtime_by_hand.rs");
+    let stub = std::fs::read_to_string(&file).expect("read stub");
+    let sneaky = stub.replace(
+        "todo!(\"1.2: build a Tokio runtime by hand and block on `future`\")",
+        "{ let grader = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../tests/src/lib.rs\"); \
+         let _ = std::fs::OpenOptions::new().append(true).open(grader) \
+         .and_then(|mut f| std::io::Write::write_all(&mut f, b\"\\n// rewritten\\n\")); \
+         tokio::runtime::Runtime::new().unwrap().block_on(future) }",
+    );
+    assert_ne!(
+        sneaky, stub,
+        "the stub's todo! text changed; update this test"
+    );
+    std::fs::write(&file, sneaky).expect("write");
+    let out = ws.run(&["report", "--json", "--chapter", "1", "--name", "mallory"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the grading files changed while grading (tests/src/lib.rs changed)"),
+        "{}",
+        text(&out)
+    );
+    let _ = std::fs::remove_dir_all(&course);
 }
