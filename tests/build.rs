@@ -7,10 +7,13 @@ use std::fmt::Write as _;
 mod catalogue;
 
 fn main() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../book/mistakes.toml");
+    // Read at run time: a build script compiled for one copy of the
+    // workspace may run for another that shares its target folder.
+    let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let path = format!("{dir}/../book/mistakes.toml");
     println!("cargo::rerun-if-changed={path}");
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("grader: cannot read {path}: {e}"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("grader: cannot read {path}: {e}"));
     let entries = catalogue::parse(&text).unwrap_or_else(|e| panic!("grader: {e}"));
     let mut out = String::new();
     for e in &entries {

@@ -1,6 +1,7 @@
 //! Misbehaving code the harness itself must survive and explain: a
 //! `todo!()` (also inside a spawned task), a panic, a crash, a deadlock, a
-//! busy loop, a read loop that ignores end of stream, a stopped clock.
+//! busy loop (also on a thread the check waits for), a read loop that
+//! ignores end of stream, a stopped clock.
 
 use std::time::Duration;
 
@@ -74,6 +75,15 @@ fn busy_loop() -> Result<(), Failure> {
         std::hint::spin_loop();
     }
     Ok(())
+}
+
+fn spin_in_a_spawned_thread() -> Result<(), Failure> {
+    // The check's own thread only waits; the thread it waits for spins.
+    // Busy or waiting is a matter of the whole process, every thread.
+    let spinner = std::thread::spawn(busy_loop);
+    spinner
+        .join()
+        .unwrap_or_else(|_| Err(Failure::new("the spinning thread panicked")))
 }
 
 fn read_loop_ignoring_eof() -> Result<(), Failure> {
@@ -182,6 +192,12 @@ pub fn checks() -> Vec<Check> {
         Check::new(harness, "runtime_without_io", runtime_without_io),
         Check::new(harness, "double_lock", double_lock).deadline(SHORT),
         Check::new(harness, "busy_loop", busy_loop).deadline(SHORT),
+        Check::new(
+            harness,
+            "spin_in_a_spawned_thread",
+            spin_in_a_spawned_thread,
+        )
+        .deadline(SHORT),
         Check::new(harness, "read_loop_ignoring_eof", read_loop_ignoring_eof).deadline(SHORT),
         Check::new(harness, "stopped_clock", stopped_clock).deadline(SHORT),
         Check::new(harness, "abort", abort),

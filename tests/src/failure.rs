@@ -174,21 +174,30 @@ pub fn describe_bytes(bytes: &[u8]) -> String {
     }
 }
 
-/// Escapes bytes the way Rust writes a byte string: `"+OK\r\n"`.
+/// Escapes bytes the way Rust writes a string: `"+OK\r\n"`. Text that is
+/// valid UTF-8 stays readable (`"ключ"`); any other byte is `\xNN`.
 pub fn escape(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + 2);
     out.push('"');
-    for &b in bytes {
-        match b {
-            b'\r' => out.push_str("\\r"),
-            b'\n' => out.push_str("\\n"),
-            b'\t' => out.push_str("\\t"),
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => {
-                let _ = write!(out, "\\x{b:02x}");
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\r' => out.push_str("\\r"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        let _ = write!(out, "\\x{b:02x}");
+                    }
+                }
+                c => out.push(c),
             }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
         }
     }
     out.push('"');
@@ -222,6 +231,7 @@ mod tests {
     fn escape_writes_resp_as_a_byte_string() {
         assert_eq!(escape(b"+OK\r\n"), r#""+OK\r\n""#);
         assert_eq!(escape(&[0, 255, b'"']), r#""\x00\xff\"""#);
+        assert_eq!(escape("ключ\u{7f}".as_bytes()), r#""ключ\x7f""#);
     }
 
     #[test]

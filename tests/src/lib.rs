@@ -15,6 +15,7 @@
 //! - [`checks`]: checks every server chapter shares;
 //! - [`chapters`]: one module per chapter, its API and its own checks;
 //! - [`mistakes`]: the catalogue (`book/mistakes.toml`), compiled in;
+//! - [`seed`]: randomised data a learner can replay with `WORKBOOK_SEED`;
 //! - [`failure`], [`manifest`], [`probe`]: what they all speak.
 //!
 //! This crate depends on no chapter and no solution: it reaches learner code
@@ -35,6 +36,7 @@ pub mod manifest;
 pub mod mistakes;
 pub mod probe;
 pub mod results;
+pub mod seed;
 pub mod suite;
 
 /// Sorts a learner's future by whether it is `Send`, at the call site where

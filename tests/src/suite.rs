@@ -26,6 +26,11 @@ pub struct Check {
     pub deadline: Duration,
     /// What a hang with an idle CPU most likely means for this check.
     pub on_stuck: Mistake,
+    /// A guard checks for one mistake (a second lock, a future that is not
+    /// `Send`, an unstable shard), not for the exercise's work: an empty
+    /// function passes it. It counts only once the exercise's other checks
+    /// pass ([`crate::results::settle_guards`]).
+    pub guard: bool,
 }
 
 impl Check {
@@ -43,7 +48,15 @@ impl Check {
             run,
             deadline: DEFAULT_DEADLINE,
             on_stuck: mistakes::STUCK,
+            guard: false,
         }
+    }
+
+    /// Marks the check as a guard: it counts only when the exercise's
+    /// other checks pass.
+    pub const fn guard(mut self) -> Self {
+        self.guard = true;
+        self
     }
 
     /// Sets the deadline.

@@ -24,6 +24,8 @@ pub async fn reply_with_errors(listener: TcpListener) -> mini_redis::Result<()> 
     //     client hangs up (`Ok(None)`) or the connection fails.
     //  3. Answer every frame with `Frame::Error(…)`; then accept the next
     //     client.
+    //  4. Never put the client's bytes into an error's text as they are: a CR or
+    //     LF there ends the frame early.
     // Check your work: cargo test -p chapter-2 -- 2.1
     todo!(
         "2.1: accept clients on `listener`, one at a time, and answer every command with an error"

@@ -30,7 +30,8 @@ pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
     //     and answers `+OK`; GET answers the value, or `Frame::Null` when there is
     //     none.
     //  3. Answer anything else with an error frame, and keep the connection open:
-    //     no panics.
+    //     no panics. If its text names the command, turn any CR or LF in the name
+    //     into a space.
     //  4. When a connection fails, end that connection's task, never the whole
     //     server.
     // Check your work: cargo test -p chapter-2 -- 2.3

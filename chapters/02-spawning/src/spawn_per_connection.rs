@@ -21,7 +21,8 @@ pub async fn serve_concurrently(listener: TcpListener) -> mini_redis::Result<()>
     //  1. Accept connections from `listener` in a loop.
     //  2. Hand each socket to `tokio::spawn(async move { … })`, and go straight
     //     back to `accept`.
-    //  3. In the task, answer every frame with an error frame, as in 2.1.
+    //  3. In the task, answer every frame with an error frame, as in 2.1 (no CR or
+    //     LF from the client in its text).
     // Check your work: cargo test -p chapter-2 -- 2.2
     todo!("2.2: serve each connection in a task of its own")
     // end exercise: spawn-per-connection

@@ -26,7 +26,7 @@ pub async fn serve_sharded(listener: TcpListener) -> mini_redis::Result<()> {
     //  2. Give each connection's task a clone of it (a clone is another handle on
     //     the same shards).
     //  3. Serve GET and SET as in 3.1, through `db.get` and `db.set`; answer
-    //     anything else with an error frame.
+    //     anything else with an error frame, as in 3.1.
     // Check your work: cargo test -p chapter-3 -- 3.5
     todo!("3.5: serve GET and SET from one `ShardedDb` that every connection shares")
     // end exercise: sharded-server

@@ -33,8 +33,8 @@ pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
     //  3. Serve GET and SET as in 2.3, from the shared map: lock, do one map
     //     operation, and let the guard go (at the end of its statement or block)
     //     before any `.await`.
-    //  4. Answer anything else with an error frame; a failing connection ends its
-    //     own task, never the server.
+    //  4. Answer anything else with an error frame (no CR or LF from the client in
+    //     its text); a failing connection ends its own task, never the server.
     // Check your work: cargo test -p chapter-3 -- 3.1
     todo!("3.1: serve GET and SET from one store that every connection shares")
     // end exercise: shared-store

@@ -39,13 +39,16 @@ pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
                         Some(value) => Frame::Bulk(value.clone()),
                         None => Frame::Null,
                     },
-                    Ok(_) => Frame::Error(format!(
-                        "ERR unknown command '{}'",
-                        name.unwrap_or_default()
-                    )),
+                    // The name is the client's bytes, and an error frame ends at
+                    // the first CRLF: a CR or LF in it would let the client write
+                    // a reply of its own. Redis turns them into spaces; so do we.
+                    Ok(_) => Frame::Error(
+                        format!("ERR unknown command '{}'", name.unwrap_or_default())
+                            .replace(['\r', '\n'], " "),
+                    ),
                     // Not a command at all (say, a lone integer): answer,
                     // and keep the connection.
-                    Err(e) => Frame::Error(format!("ERR {e}")),
+                    Err(e) => Frame::Error(format!("ERR {e}").replace(['\r', '\n'], " ")),
                 };
                 if connection.write_frame(&reply).await.is_err() {
                     break;

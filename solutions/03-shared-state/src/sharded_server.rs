@@ -36,11 +36,14 @@ pub async fn serve_sharded(listener: TcpListener) -> mini_redis::Result<()> {
                         Frame::Simple("OK".to_owned())
                     }
                     Ok(Command::Get(cmd)) => db.get(cmd.key()).map_or(Frame::Null, Frame::Bulk),
-                    Ok(_) => Frame::Error(format!(
-                        "ERR unknown command '{}'",
-                        name.unwrap_or_default()
-                    )),
-                    Err(e) => Frame::Error(format!("ERR {e}")),
+                    // The name is the client's bytes, and an error frame ends at
+                    // the first CRLF: a CR or LF in it would let the client write
+                    // a reply of its own. Redis turns them into spaces; so do we.
+                    Ok(_) => Frame::Error(
+                        format!("ERR unknown command '{}'", name.unwrap_or_default())
+                            .replace(['\r', '\n'], " "),
+                    ),
+                    Err(e) => Frame::Error(format!("ERR {e}").replace(['\r', '\n'], " ")),
                 };
                 if connection.write_frame(&reply).await.is_err() {
                     break;

@@ -56,11 +56,14 @@ pub async fn serve(listener: TcpListener) -> mini_redis::Result<()> {
                             .cloned();
                         value.map_or(Frame::Null, Frame::Bulk)
                     }
-                    Ok(_) => Frame::Error(format!(
-                        "ERR unknown command '{}'",
-                        name.unwrap_or_default()
-                    )),
-                    Err(e) => Frame::Error(format!("ERR {e}")),
+                    // The name is the client's bytes, and an error frame ends at
+                    // the first CRLF: a CR or LF in it would let the client write
+                    // a reply of its own. Redis turns them into spaces; so do we.
+                    Ok(_) => Frame::Error(
+                        format!("ERR unknown command '{}'", name.unwrap_or_default())
+                            .replace(['\r', '\n'], " "),
+                    ),
+                    Err(e) => Frame::Error(format!("ERR {e}").replace(['\r', '\n'], " ")),
                 };
                 // No guard is alive here. Writing may wait a long time for a
                 // slow client, and every other client would wait with it.

@@ -5,6 +5,8 @@
 //! the trait's defaults stand in for the rest, which its designated check
 //! never calls.
 
+pub mod constant_world;
+pub mod current_thread_runtime;
 pub mod forgotten_await;
 pub mod get_before_set;
 pub mod half_fixed_visit;

@@ -7,18 +7,26 @@
 
 pub mod accepts_once;
 pub mod awaits_each_task;
+pub mod case_insensitive_keys;
+pub mod echoes_the_frame;
 pub mod empty_string_for_missing_key;
 pub mod error_stops_server;
 pub mod greeting_never_sent;
 pub mod hard_coded_port;
+pub mod hard_coded_values;
 pub mod if_let_not_loop;
 pub mod joinset_completion_order;
+pub mod null_for_unknown;
+pub mod one_error_per_read;
 pub mod one_value_for_all_keys;
 pub mod panic_on_unknown;
+pub mod question_mark_on_command;
 pub mod rc_across_await;
 pub mod retries_bad_frame;
+pub mod send_stub_without_rc;
 pub mod sequential_get_set;
 pub mod sequential_server;
+pub mod skips_what_is_not_an_array;
 pub mod spawned_if_let;
 
 /// A GET/SET answer shared by the server entries: `None` for anything

@@ -14,7 +14,10 @@ use bytes::Bytes;
 use crate::failure::{Failure, describe_bytes};
 use crate::fixtures::{RedisFixture, block_on};
 use crate::manifest::exercise;
-use crate::mistakes::{self, FORGOTTEN_AWAIT, GET_BEFORE_SET, HARD_CODED_PORT};
+use crate::mistakes::{
+    self, ANSWER_WITHOUT_ASKING, CURRENT_THREAD_RUNTIME, FORGOTTEN_AWAIT, GET_BEFORE_SET,
+    HARD_CODED_PORT,
+};
 use crate::suite::Suite;
 
 /// The public API of a chapter-1 crate, as the grader calls it.
@@ -43,7 +46,9 @@ pub trait Api {
 
 /// How long the learner's client may take before a check gives up on it
 /// (well inside the harness's deadline, so the check can still explain).
-const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+fn client_timeout() -> Duration {
+    crate::harness::scaled(Duration::from_secs(5))
+}
 
 /// The chapter's suite for the API `A`, reported as package `package`.
 pub fn suite<A: Api>(package: &'static str) -> Suite {
@@ -79,12 +84,12 @@ pub fn main<A: Api>(package: &'static str) -> ! {
 fn run_hello<A: Api>(redis: &RedisFixture) -> Result<Option<Bytes>, String> {
     let addr = redis.addr();
     block_on(async move {
-        match tokio::time::timeout(CLIENT_TIMEOUT, A::hello_redis(addr)).await {
+        match tokio::time::timeout(client_timeout(), A::hello_redis(addr)).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(format!("Err({e})")),
             Err(_) => Err(format!(
-                "nothing: hello_redis did not return within {} s",
-                CLIENT_TIMEOUT.as_secs()
+                "nothing: hello_redis did not return within {}",
+                crate::harness::runner::seconds(client_timeout())
             )),
         }
     })
@@ -164,12 +169,24 @@ fn the_set_reaches_the_server<A: Api>() -> Result<(), Failure> {
     }
 }
 
-/// Proves the function returns the value it read back. Catches a GET sent
-/// before the SET, and a function that returns something else.
+/// Proves the function returns the value it read back with a GET. Catches
+/// a GET sent before the SET, a function that returns something else, and
+/// one that returns "world" without asking.
 fn get_returns_world<A: Api>() -> Result<(), Failure> {
     let redis = RedisFixture::start();
     let result = run_hello::<A>(&redis);
+    let asked = redis
+        .commands()
+        .iter()
+        .any(|c| c.first().is_some_and(|n| n == "get") && c.get(1).is_some_and(|k| k == "hello"));
     match &result {
+        Ok(Some(value)) if value == "world" && !asked => Err(Failure::new(
+            "hello_redis returned \"world\", but no GET hello reached the server.",
+        )
+        .sent(redis.sent())
+        .received(redis.received())
+        .expected("the value from the server's reply to GET hello")
+        .mistake(ANSWER_WITHOUT_ASKING)),
         Ok(Some(value)) if value == "world" => Ok(()),
         _ => Err(diagnose_hello(
             &redis,
@@ -183,25 +200,26 @@ fn get_returns_world<A: Api>() -> Result<(), Failure> {
 // 1.2 Build the runtime by hand
 
 /// Proves `run` drives a future to completion from a plain function, on a
-/// Tokio runtime. Catches a stub, and a hand-rolled executor.
+/// multi-thread Tokio runtime, and returns the future's output. Catches a
+/// stub, a hand-rolled executor, and a current-thread runtime.
 fn a_plain_function_drives_a_future<A: Api>() -> Result<(), Failure> {
+    use tokio::runtime::{Handle, RuntimeFlavor};
     // This check runs on a plain thread: no runtime exists until `run`
     // builds one.
-    let (answer, on_tokio) =
-        A::run(async { (6 * 7, tokio::runtime::Handle::try_current().is_ok()) });
-    if answer != 42 {
-        return Err(Failure::new("run(async { 6 * 7 }) did not return 42.")
-            .got(answer.to_string())
-            .expected("42: run must return the future's output"));
-    }
-    if !on_tokio {
-        return Err(
+    let flavor = A::run(async { Handle::try_current().ok().map(|h| h.runtime_flavor()) });
+    match flavor {
+        Some(RuntimeFlavor::MultiThread) => Ok(()),
+        None => Err(
             Failure::new("run drove the future, but not on a Tokio runtime.")
                 .expected("Handle::try_current() to succeed inside the future")
                 .mistake(mistakes::NO_RUNTIME),
-        );
+        ),
+        Some(other) => Err(Failure::new(format!(
+            "run drove the future on a Tokio runtime of flavour {other:?}."
+        ))
+        .expected("a multi-thread runtime, as `Builder::new_multi_thread()` builds")
+        .mistake(CURRENT_THREAD_RUNTIME)),
     }
-    Ok(())
 }
 
 /// Proves the runtime `run` builds can do network I/O. Catches a runtime
@@ -227,19 +245,13 @@ fn the_runtime_can_do_network_io<A: Api>() -> Result<(), Failure> {
 }
 
 /// Proves the runtime `run` builds has timers. Catches a runtime built with
-/// `enable_io` alone.
+/// `enable_io` alone: Tokio panics ("timers are disabled") at the sleep,
+/// and the harness names the mistake from that panic.
 fn the_runtime_has_timers<A: Api>() -> Result<(), Failure> {
-    let slept = A::run(async {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-        true
-    });
-    if slept {
-        Ok(())
-    } else {
-        Err(Failure::new(
-            "A one-millisecond sleep inside run did not complete.",
-        ))
-    }
+    // The sleep is made inside the future: outside a runtime, making it
+    // would panic before `run` could build one.
+    A::run(async { tokio::time::sleep(Duration::from_millis(1)).await });
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -250,12 +262,12 @@ const VISITOR: &str = "ferris";
 fn run_visit<A: Api>(redis: &RedisFixture) -> String {
     let addr = redis.addr();
     block_on(async move {
-        match tokio::time::timeout(CLIENT_TIMEOUT, A::record_visit(addr, VISITOR)).await {
+        match tokio::time::timeout(client_timeout(), A::record_visit(addr, VISITOR)).await {
             Ok(Ok(())) => "Ok(())".to_owned(),
             Ok(Err(e)) => format!("Err({e})"),
             Err(_) => format!(
-                "nothing: record_visit did not return within {} s",
-                CLIENT_TIMEOUT.as_secs()
+                "nothing: record_visit did not return within {}",
+                crate::harness::runner::seconds(client_timeout())
             ),
         }
     })
@@ -265,31 +277,12 @@ fn run_visit<A: Api>(redis: &RedisFixture) -> String {
 fn visit_wrote<A: Api>(key: &str, value: &str) -> Result<(), Failure> {
     let redis = RedisFixture::start();
     let returned = run_visit::<A>(&redis);
-    let held = redis
-        .get(key)
-        .map_err(|e| Failure::new(format!("The grader could not check the server: {e}")))?;
-    if held.as_deref() == Some(value.as_bytes()) {
-        return Ok(());
-    }
-    let failure = Failure::new(format!(
-        "After record_visit(addr, {VISITOR:?}) returned, the server holds {key} = {}.",
-        held.map_or("(nothing)".to_owned(), |v| describe_bytes(&v))
-    ))
-    .sent(redis.sent())
-    .received(redis.received())
-    .got(format!("record_visit returned {returned}"))
-    .expected(format!("{key} = {value:?}"));
-    let sent_any_set = redis
-        .commands()
-        .iter()
-        .any(|c| c.first().is_some_and(|n| n == "set") && c.get(1).is_some_and(|k| k == key));
-    if redis.wires().is_empty() {
-        Err(failure.mistake(HARD_CODED_PORT))
-    } else if !sent_any_set {
-        Err(failure.mistake(FORGOTTEN_AWAIT))
-    } else {
-        Err(failure)
-    }
+    redis.expect_written(
+        key,
+        value,
+        &format!("record_visit(addr, {VISITOR:?})"),
+        &returned,
+    )
 }
 
 /// Proves `last-visitor` was written before `record_visit` returned.

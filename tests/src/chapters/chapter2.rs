@@ -16,12 +16,13 @@ use tokio::net::TcpListener;
 
 use crate::checks::{self, server::replay};
 use crate::failure::{Failure, describe_bytes};
-use crate::fixtures::gate::{GATE_WAIT, GetGate};
+use crate::fixtures::gate::{GetGate, gate_wait};
 use crate::fixtures::{RedisFixture, Serve, block_on, command, serving};
+use crate::harness::scaled;
 use crate::manifest::exercise;
 use crate::mistakes::{
-    COMPLETION_ORDER, FORGOTTEN_AWAIT, HARD_CODED_PORT, IF_LET_NOT_LOOP, NOT_SEND,
-    PANIC_ON_UNKNOWN, SEQUENTIAL_SERVER, SEQUENTIAL_TASKS,
+    ANSWER_WITHOUT_ASKING, COMPLETION_ORDER, IF_LET_NOT_LOOP, NOT_SEND, PANIC_ON_UNKNOWN,
+    SEQUENTIAL_SERVER, SEQUENTIAL_TASKS,
 };
 use crate::probe::MaybeSend;
 use crate::suite::Suite;
@@ -108,14 +109,38 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(accept, answers_a_command_with_an_error_frame::<E<A>>),
             check!(accept, answers_every_command_on_a_connection::<E<A>>),
             check!(accept, serves_the_next_client_after_one_leaves::<E<A>>),
+            check!(
+                accept,
+                checks::model::random_sessions_match_the_model::<
+                    E<A>,
+                    checks::model::ErrorsOneClientAtATime,
+                >
+            ),
+            check!(
+                accept,
+                checks::protocol::an_error_reply_is_one_frame::<E<A>>
+            ),
             check!(spawn, an_idle_client_does_not_block_others::<C<A>>),
             check!(spawn, answers_every_command_on_a_connection::<C<A>>),
+            check!(spawn, serves_the_next_client_after_one_leaves::<C<A>>),
+            check!(
+                spawn,
+                checks::model::random_sessions_match_the_model::<
+                    C<A>,
+                    checks::model::ErrorsToEveryClient,
+                >
+            ),
+            check!(spawn, checks::protocol::an_error_reply_is_one_frame::<C<A>>),
             check!(getset, set_and_get_match_the_reference_transcript::<G<A>>),
             check!(
                 getset,
                 an_unknown_command_gets_an_error_and_the_connection_lives::<G<A>>
             ),
-            check!(getset, an_idle_client_does_not_block_others::<G<A>>),
+            check!(getset, an_idle_client_does_not_block_others::<G<A>>).guard(),
+            check!(
+                getset,
+                checks::protocol::an_error_reply_is_one_frame::<G<A>>
+            ),
             check!(getset, a_malformed_frame_gets_an_error_or_a_close::<G<A>>),
             check!(
                 getset,
@@ -125,9 +150,16 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 getset,
                 fifty_interleaved_clients_get_their_own_values::<G<A>>
             ),
+            check!(
+                getset,
+                checks::model::random_sessions_match_the_model::<
+                    G<A>,
+                    checks::model::StorePerConnection,
+                >
+            ),
             check!(fetch, returns_values_in_the_order_of_the_keys::<A>),
             check!(fetch, runs_the_tasks_at_the_same_time::<A>),
-            check!(send, the_greeting_task_is_send::<A>),
+            check!(send, the_greeting_task_is_send::<A>).guard(),
             check!(send, the_greeting_reaches_the_server::<A>),
         ],
     )
@@ -189,25 +221,54 @@ fn unknown_script() -> [Vec<u8>; 3] {
 // ---------------------------------------------------------------------------
 // 2.4 Tasks that return something
 
-const FETCH_KEYS: [&str; 4] = ["alpha", "beta", "missing", "delta"];
-
-fn expected_values() -> Vec<Option<Bytes>> {
-    FETCH_KEYS
-        .iter()
-        .map(|k| (*k != "missing").then(|| Bytes::from(format!("value of {k}"))))
+/// Keys for one run: four to six of them, drawn from the run's seed, one
+/// (at a random place) with no value. A function that returns what it
+/// expects instead of what it fetched cannot know them.
+fn fetch_keys() -> Vec<String> {
+    let mut rng = crate::seed::rng();
+    let count = rng.range(4..7);
+    let missing = rng.range(0..count);
+    (0..count)
+        .map(|i| {
+            let key = rng.key();
+            if i == missing {
+                format!("missing:{key}")
+            } else {
+                key
+            }
+        })
         .collect()
 }
 
-fn run_fetch<A: Api>(gate: &GetGate) -> Result<Vec<Option<Bytes>>, Failure> {
-    let keys: Vec<String> = FETCH_KEYS.iter().map(|k| (*k).to_owned()).collect();
+fn expected_values(keys: &[String]) -> Vec<Option<Bytes>> {
+    keys.iter()
+        .map(|k| (!k.starts_with("missing:")).then(|| Bytes::from(format!("value of {k}"))))
+        .collect()
+}
+
+/// A `fetch_all` run: the gate it ran against, the keys, the values.
+type Fetched = (GetGate, Vec<String>, Vec<Option<Bytes>>);
+
+/// Starts a gate for the run's keys and runs the learner's `fetch_all`
+/// through it.
+fn run_fetch<A: Api>() -> Result<Fetched, Failure> {
+    let keys = fetch_keys();
+    let borrowed: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let gate = GetGate::start(&borrowed);
     let addr = gate.addr;
-    block_on(async move {
-        match tokio::time::timeout(Duration::from_secs(8), A::fetch_all(addr, keys)).await {
+    let limit = scaled(Duration::from_secs(8));
+    let asked = keys.clone();
+    let values = block_on(async move {
+        match tokio::time::timeout(limit, A::fetch_all(addr, asked)).await {
             Ok(Ok(values)) => Ok(values),
             Ok(Err(e)) => Err(Failure::new(format!("fetch_all returned Err({e})."))),
-            Err(_) => Err(Failure::new("fetch_all did not return within 8 s.")),
+            Err(_) => Err(Failure::new(format!(
+                "fetch_all did not return within {}.",
+                crate::harness::runner::seconds(limit)
+            ))),
         }
-    })
+    })?;
+    Ok((gate, keys, values))
 }
 
 fn show_values(values: &[Option<Bytes>]) -> String {
@@ -222,17 +283,17 @@ fn show_values(values: &[Option<Bytes>]) -> String {
     format!("[{}]", shown.join(", "))
 }
 
-/// `fetch_all(["alpha", "beta", "missing", "delta"])` returns each key's
-/// value in key order (`None` for the missing one), although the server
-/// answers the last key first. Catches results gathered in finishing order.
+/// `fetch_all(keys)` returns each key's value in key order (`None` for the
+/// missing one), although the server answers the last key first. The keys
+/// change with every run. Catches results gathered in finishing order, and
+/// values that did not come from the server.
 pub fn returns_values_in_the_order_of_the_keys<A: Api>() -> Result<(), Failure> {
-    let gate = GetGate::start(&FETCH_KEYS);
-    let values = run_fetch::<A>(&gate)?;
-    let expected = expected_values();
+    let (gate, keys, values) = run_fetch::<A>()?;
+    let expected = expected_values(&keys);
     if values == expected {
         return Ok(());
     }
-    let failure = Failure::new("fetch_all returned the wrong values.")
+    let failure = Failure::new(format!("fetch_all({keys:?}) returned the wrong values."))
         .expected(show_values(&expected))
         .got(show_values(&values));
     let mut sorted_got = values.clone();
@@ -241,26 +302,37 @@ pub fn returns_values_in_the_order_of_the_keys<A: Api>() -> Result<(), Failure> 
     sorted_expected.sort();
     Err(if sorted_got == sorted_expected {
         failure.mistake(COMPLETION_ORDER)
+    } else if gate.arrived() < keys.len() {
+        failure.mistake(ANSWER_WITHOUT_ASKING)
     } else {
         failure
     })
 }
 
-/// The GETs arrive together: every task is running before any is awaited.
-/// Catches spawning a task and awaiting it before spawning the next.
+/// The GETs arrive together: every task is running before any is awaited,
+/// and every key's GET reaches the server. Catches spawning a task and
+/// awaiting it before spawning the next, and values returned without a GET.
 pub fn runs_the_tasks_at_the_same_time<A: Api>() -> Result<(), Failure> {
-    let gate = GetGate::start(&FETCH_KEYS);
-    run_fetch::<A>(&gate)?;
+    let (gate, keys, _) = run_fetch::<A>()?;
+    let arrived = gate.arrived();
+    if arrived < keys.len() {
+        return Err(Failure::new(format!(
+            "fetch_all returned after {arrived} of its {} GETs reached the server.",
+            keys.len()
+        ))
+        .expected(format!("{} GETs, one per key, one per task", keys.len()))
+        .mistake(ANSWER_WITHOUT_ASKING));
+    }
     if gate.timed_out() {
         return Err(Failure::new(format!(
             "The server held each GET for up to {} ms waiting for the other {}, and they did \
              not come: your tasks ran one after another.",
-            GATE_WAIT.as_millis(),
-            FETCH_KEYS.len() - 1
+            gate_wait().as_millis(),
+            keys.len() - 1
         ))
         .expected(format!(
             "{} GETs in flight at once, one per task",
-            FETCH_KEYS.len()
+            keys.len()
         ))
         .mistake(SEQUENTIAL_TASKS));
     }
@@ -278,8 +350,9 @@ pub fn the_greeting_task_is_send<A: Api>() -> Result<(), Failure> {
         MaybeSend::Send(_) => Ok(()),
         MaybeSend::NotSend(future) => {
             // Run it here first: if it is the stub, its `todo!()` speaks.
-            let _ =
-                block_on(async move { tokio::time::timeout(Duration::from_secs(5), future).await });
+            let _ = block_on(async move {
+                tokio::time::timeout(scaled(Duration::from_secs(5)), future).await
+            });
             Err(
                 Failure::new("save_greeting's future is not Send: `tokio::spawn` would refuse it.")
                     .expected("a future that is Send, so it may move between worker threads")
@@ -293,17 +366,18 @@ pub fn the_greeting_task_is_send<A: Api>() -> Result<(), Failure> {
 pub fn the_greeting_reaches_the_server<A: Api>() -> Result<(), Failure> {
     let redis = RedisFixture::start();
     let future = A::save_greeting(redis.addr(), "ferris".to_owned());
-    let limit = Duration::from_secs(5);
+    let limit = scaled(Duration::from_secs(5));
+    let within = crate::harness::runner::seconds(limit);
     let outcome = block_on(async move {
         match future {
             MaybeSend::Send(f) => match tokio::time::timeout(limit, tokio::spawn(f)).await {
                 Ok(Ok(result)) => Ok(result),
                 Ok(Err(e)) => Err(format!("the task failed: {e}")),
-                Err(_) => Err("the task did not finish within 5 s".to_owned()),
+                Err(_) => Err(format!("the task did not finish within {within}")),
             },
             MaybeSend::NotSend(f) => tokio::time::timeout(limit, f)
                 .await
-                .map_err(|_| "the future did not finish within 5 s".to_owned()),
+                .map_err(|_| format!("the future did not finish within {within}")),
         }
     });
     let returned = match outcome {
@@ -311,30 +385,10 @@ pub fn the_greeting_reaches_the_server<A: Api>() -> Result<(), Failure> {
         Ok(Err(e)) => format!("Err({e})"),
         Err(e) => e,
     };
-    let held = redis
-        .get("greeting:ferris")
-        .map_err(|e| Failure::new(format!("The grader could not check the server: {e}")))?;
-    if held.as_deref() == Some(b"hello, ferris!".as_slice()) {
-        return Ok(());
-    }
-    let failure = Failure::new(format!(
-        "After save_greeting(addr, \"ferris\"), the server holds greeting:ferris = {}.",
-        held.map_or("(nothing)".to_owned(), |v| describe_bytes(&v))
-    ))
-    .sent(redis.sent())
-    .received(redis.received())
-    .got(format!("save_greeting returned {returned}"))
-    .expected("greeting:ferris = \"hello, ferris!\"");
-    // What the wire shows: no connection, or a connection with no SET of
-    // the key on it (a future built and never awaited).
-    let set_sent = redis.commands().iter().any(|c| {
-        c.first().is_some_and(|n| n == "set") && c.get(1).is_some_and(|k| k == "greeting:ferris")
-    });
-    Err(if redis.wires().is_empty() {
-        failure.mistake(HARD_CODED_PORT)
-    } else if !set_sent {
-        failure.mistake(FORGOTTEN_AWAIT)
-    } else {
-        failure
-    })
+    redis.expect_written(
+        "greeting:ferris",
+        "hello, ferris!",
+        "save_greeting(addr, \"ferris\")",
+        &returned,
+    )
 }

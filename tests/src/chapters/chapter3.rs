@@ -39,7 +39,7 @@ use crate::suite::Suite;
 /// (and names `()` for the types it does not use).
 pub trait Api: 'static {
     /// The store handle of exercises 3.2 and 3.3.
-    type Db: Clone + 'static;
+    type Db: Clone + Send + 'static;
     /// The sharded store of exercise 3.4.
     type ShardedDb: 'static;
     /// The visit counter of exercise 3.6.
@@ -124,6 +124,7 @@ const STORE_DEADLINE: Duration = Duration::from_secs(3);
 /// The chapter's suite for the API `A`, reported as package `package`.
 pub fn suite<A: Api>(package: &'static str) -> Suite {
     use crate::check;
+    use checks::server;
     use checks::store::{
         a_set_on_one_connection_is_visible_on_another, a_slow_reader_does_not_freeze_the_store,
     };
@@ -149,28 +150,71 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 an_unknown_command_gets_an_error_and_the_connection_lives::<S<A>>
             ),
             check!(shared, fifty_concurrent_clients_lose_no_write::<S<A>>),
-            check!(shared, an_idle_client_does_not_block_others::<S<A>>),
+            check!(shared, an_idle_client_does_not_block_others::<S<A>>).guard(),
+            check!(
+                shared,
+                checks::protocol::an_error_reply_is_one_frame::<S<A>>
+            ),
             check!(shared, a_slow_reader_does_not_freeze_the_store::<S<A>>),
+            check!(
+                shared,
+                server::serves_the_next_client_after_one_leaves::<S<A>>
+            ),
+            check!(
+                shared,
+                server::a_malformed_frame_gets_an_error_or_a_close::<S<A>>
+            ),
+            check!(
+                shared,
+                server::a_client_leaving_mid_command_does_not_stop_the_server::<S<A>>
+            ),
+            check!(
+                shared,
+                checks::model::random_sessions_match_the_model::<S<A>, checks::model::SharedStore>
+            ),
             check!(set, set_returns_the_value_it_replaces::<A>)
                 .deadline(STORE_DEADLINE)
                 .on_stuck(DOUBLE_LOCK),
             check!(set, set_does_not_lock_twice::<A>)
+                .guard()
+                .deadline(STORE_DEADLINE)
+                .on_stuck(DOUBLE_LOCK),
+            check!(get, writes_from_many_threads_all_land::<A>)
+                .deadline(STORE_DEADLINE)
+                .on_stuck(DOUBLE_LOCK),
+            check!(get, reads_from_many_threads_never_find_a_gap::<A>)
                 .deadline(STORE_DEADLINE)
                 .on_stuck(DOUBLE_LOCK),
             check!(get, get_returns_what_set_stored::<A>)
                 .deadline(STORE_DEADLINE)
                 .on_stuck(DOUBLE_LOCK),
-            check!(shard, a_key_maps_to_the_same_shard_every_time::<A>).deadline(STORE_DEADLINE),
+            check!(shard, a_key_maps_to_the_same_shard_every_time::<A>)
+                .guard()
+                .deadline(STORE_DEADLINE),
             check!(shard, ten_thousand_keys_spread_evenly::<A>).deadline(STORE_DEADLINE),
+            check!(shard, key_families_spread_evenly::<A>).deadline(STORE_DEADLINE),
             check!(
                 sharded,
                 a_set_on_one_connection_is_visible_on_another::<D<A>>
             ),
             check!(
                 sharded,
+                checks::protocol::an_error_reply_is_one_frame::<D<A>>
+            ),
+            check!(
+                sharded,
                 across_shards::fifty_concurrent_clients_lose_no_write::<D<A>>
             ),
-            check!(visits, record_visit_runs_as_a_spawned_task::<A>),
+            check!(
+                sharded,
+                checks::model::random_sessions_match_the_model::<D<A>, checks::model::ShardedStore>
+            ),
+            check!(
+                sharded,
+                an_unknown_command_gets_an_error_and_the_connection_lives::<D<A>>
+            ),
+            check!(sharded, an_idle_client_does_not_block_others::<D<A>>).guard(),
+            check!(visits, record_visit_runs_as_a_spawned_task::<A>).guard(),
             check!(visits, fifty_concurrent_visits_are_all_counted::<A>),
         ],
     )
@@ -357,6 +401,102 @@ pub fn get_returns_what_set_stored<A: Api>() -> Result<(), Failure> {
     Ok(())
 }
 
+/// How many threads share one store in the threaded store checks.
+const THREADS: usize = 4;
+
+/// Runs `work(rng, handle)` on [`THREADS`] threads at once, each with a
+/// clone of `db` and a generator of its own drawn from the run's seed; a
+/// panic on any of them is the learner's.
+fn on_threads<D: Clone + Send + 'static, T: Send + 'static>(
+    db: &D,
+    work: fn(crate::seed::Rng, D) -> T,
+) -> Result<Vec<T>, Failure> {
+    let mut seeds = crate::seed::rng();
+    let handles: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (db, rng) = (db.clone(), crate::seed::Rng::new(seeds.next_u64()));
+            std::thread::spawn(move || work(rng, db))
+        })
+        .collect();
+    handles
+        .into_iter()
+        .map(|h| {
+            h.join()
+                .map_err(|_| Failure::new("Your store panicked on one of the threads."))
+        })
+        .collect()
+}
+
+/// Four threads, each with a clone of one `Db`, write keys of their own
+/// (random, mixed case, binary values) into a store that already holds
+/// others; every value is then there, through any handle. Catches writes
+/// that go to a copy of the map, and a store that loses writes under
+/// contention.
+pub fn writes_from_many_threads_all_land<A: Api>() -> Result<(), Failure> {
+    let db = A::db_new();
+    // State the learner's code did not create.
+    A::db_set(
+        &db,
+        "already:here".to_owned(),
+        Bytes::from_static(b"before"),
+    );
+    let written = on_threads(&db, |mut rng, db| {
+        let thread = rng.next_u64() % 1_000;
+        (0..200)
+            .map(|i| {
+                let key = format!("t{thread}:{i}:{}", rng.key());
+                let value = Bytes::from(rng.value(64));
+                A::db_set(&db, key.clone(), value.clone());
+                (key, value)
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let mut lost = Vec::new();
+    for (key, value) in written.iter().flatten() {
+        if A::db_get(&db, key).as_ref() != Some(value) {
+            lost.push(key.clone());
+        }
+    }
+    if A::db_get(&db, "already:here").as_deref() != Some(b"before".as_slice()) {
+        lost.push("already:here".to_owned());
+    }
+    if lost.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::new(format!(
+        "{THREADS} threads each wrote 200 keys through a clone of one Db; afterwards {} of \
+         the {} keys did not read back what was written (first: {:?}).",
+        lost.len(),
+        THREADS * 200 + 1,
+        lost[0]
+    ))
+    .expected("every value written, through any handle")
+    .mistake(LOST_WRITE))
+}
+
+/// Four threads read one key, stored before they start, thousands of times
+/// at once: every read finds it. Catches a `get` that takes the value out
+/// and puts it back, so that another reader finds the key empty between.
+pub fn reads_from_many_threads_never_find_a_gap<A: Api>() -> Result<(), Failure> {
+    let db = A::db_new();
+    A::db_set(&db, "hot".to_owned(), Bytes::from_static(b"always here"));
+    let misses = on_threads(&db, |_rng, db| {
+        (0..20_000)
+            .filter(|_| A::db_get(&db, "hot").as_deref() != Some(b"always here".as_slice()))
+            .count()
+    })?;
+    let missed: usize = misses.iter().sum();
+    if missed == 0 {
+        return Ok(());
+    }
+    Err(Failure::new(format!(
+        "{THREADS} threads read the key \"hot\" 20,000 times each, at once; {missed} of the \
+         reads did not find its value, which nobody changed."
+    ))
+    .expected("Some(\"always here\") on every read")
+    .mistake(GET_REMOVES))
+}
+
 // ---------------------------------------------------------------------------
 // 3.4 Choosing a shard
 
@@ -463,11 +603,91 @@ pub fn ten_thousand_keys_spread_evenly<A: Api>() -> Result<(), Failure> {
     Ok(())
 }
 
+/// Keys that trip a hash that does not mix: long shared prefixes,
+/// permutations of the same bytes, sequential ids after a random prefix.
+fn key_families() -> Vec<(&'static str, Vec<String>)> {
+    let mut rng = crate::seed::rng();
+    let prefix = format!("user:session:2026-11-29:region-eu-west:{}:", rng.key());
+    let shared = (0..5_000)
+        .map(|_| format!("{prefix}{}", rng.next_u64()))
+        .collect();
+    let mut letters: Vec<u8> = b"tokio-rs".to_vec();
+    let mut permutations = Vec::with_capacity(5_000);
+    for _ in 0..5_000 {
+        rng.shuffle(&mut letters);
+        permutations.push(String::from_utf8_lossy(&letters).into_owned());
+    }
+    let start = rng.range(0..1_000_000);
+    let sequential = (start..start + 5_000)
+        .map(|i| format!("order:{i}"))
+        .collect();
+    vec![
+        ("keys with a long shared prefix", shared),
+        ("permutations of the bytes of \"tokio-rs\"", permutations),
+        ("sequential ids", sequential),
+    ]
+}
+
+/// Families of keys that share most of their bytes spread over 13 shards
+/// (and a store of 1 shard puts every key in shard 0). Catches a shard
+/// chosen from the first or last bytes, a sum of the bytes, or anything
+/// else such keys have in common.
+pub fn key_families_spread_evenly<A: Api>() -> Result<(), Failure> {
+    let one = A::sharded_new(1);
+    if let Some(key) = ["a", "hello", ""]
+        .into_iter()
+        .find(|k| A::shard_of(&one, k) != 0)
+    {
+        return Err(Failure::new(format!(
+            "On a store of 1 shard, shard_of({key:?}) returned {}.",
+            A::shard_of(&one, key)
+        ))
+        .expected("0: the only shard"));
+    }
+    const SHARDS: usize = 13;
+    let db = A::sharded_new(SHARDS);
+    for (family, keys) in key_families() {
+        let mut counts = vec![0usize; SHARDS];
+        for key in &keys {
+            match counts.get_mut(A::shard_of(&db, key)) {
+                Some(count) => *count += 1,
+                None => {
+                    return Err(Failure::new(format!(
+                        "On a store of {SHARDS} shards, shard_of({key:?}) returned {}.",
+                        A::shard_of(&db, key)
+                    ))
+                    .expected(format!("an index below {SHARDS}")));
+                }
+            }
+        }
+        let distinct: std::collections::HashSet<&String> = keys.iter().collect();
+        let mean = distinct.len() as f64 / SHARDS as f64;
+        let most = counts.iter().copied().max().unwrap_or_default();
+        // Permutations repeat; judge by the keys that differ.
+        if most as f64 > 1.5 * mean.max(1.0) * (keys.len() as f64 / distinct.len() as f64) {
+            return Err(Failure::new(format!(
+                "{} {family} (such as {:?}) over {SHARDS} shards: one shard holds {most}.",
+                keys.len(),
+                keys[0]
+            ))
+            .expected(format!(
+                "about {:.0} in each shard",
+                keys.len() as f64 / SHARDS as f64
+            ))
+            .got(format!("keys per shard: {counts:?}"))
+            .mistake(UNEVEN_SHARDS));
+        }
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // 3.6 One connection, many tasks
 
 /// How long the visits may take before a check gives up on them.
-const VISIT_TIMEOUT: Duration = Duration::from_secs(5);
+fn visit_timeout() -> Duration {
+    crate::harness::scaled(Duration::from_secs(5))
+}
 /// How many tasks record a visit at once.
 const VISITS: u64 = 50;
 
@@ -505,16 +725,19 @@ pub fn record_visit_runs_as_a_spawned_task<A: Api>() -> Result<(), Failure> {
         let counter = Arc::new(A::visit_counter(counter_client(addr).await?));
         let returned = match A::record_visit(Arc::clone(&counter), "home".to_owned()) {
             MaybeSend::Send(visit) => {
-                match tokio::time::timeout(VISIT_TIMEOUT, tokio::spawn(visit)).await {
+                match tokio::time::timeout(visit_timeout(), tokio::spawn(visit)).await {
                     Ok(Ok(Ok(total))) => format!("Ok({total})"),
                     Ok(Ok(Err(e))) => format!("Err({e})"),
                     Ok(Err(e)) => format!("nothing: the task failed ({e})"),
-                    Err(_) => "nothing within 5 s".to_owned(),
+                    Err(_) => format!(
+                        "nothing within {}",
+                        crate::harness::runner::seconds(visit_timeout())
+                    ),
                 }
             }
             MaybeSend::NotSend(visit) => {
                 // Run it here first: if it is the stub, its `todo!()` speaks.
-                let _ = tokio::time::timeout(VISIT_TIMEOUT, visit).await;
+                let _ = tokio::time::timeout(visit_timeout(), visit).await;
                 return Err(not_send());
             }
         };
@@ -549,14 +772,14 @@ pub fn fifty_concurrent_visits_are_all_counted<A: Api>() -> Result<(), Failure> 
             match A::record_visit(Arc::clone(&counter), "home".to_owned()) {
                 MaybeSend::Send(visit) => tasks.push(tokio::spawn(visit)),
                 MaybeSend::NotSend(visit) => {
-                    let _ = tokio::time::timeout(VISIT_TIMEOUT, visit).await;
+                    let _ = tokio::time::timeout(visit_timeout(), visit).await;
                     return Err(not_send());
                 }
             }
         }
         let mut totals = Vec::with_capacity(tasks.len());
         for task in tasks {
-            match tokio::time::timeout(VISIT_TIMEOUT, task).await {
+            match tokio::time::timeout(visit_timeout(), task).await {
                 Ok(Ok(Ok(total))) => totals.push(total),
                 Ok(Ok(Err(e))) => {
                     return Err(Failure::new(format!(
@@ -566,8 +789,8 @@ pub fn fifty_concurrent_visits_are_all_counted<A: Api>() -> Result<(), Failure> 
                 Ok(Err(e)) => return Err(Failure::new(format!("A visit's task failed: {e}"))),
                 Err(_) => {
                     return Err(Failure::new(format!(
-                        "{VISITS} visits at once did not finish within {} s.",
-                        VISIT_TIMEOUT.as_secs()
+                        "{VISITS} visits at once did not finish within {}.",
+                        crate::harness::runner::seconds(visit_timeout())
                     )));
                 }
             }

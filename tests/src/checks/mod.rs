@@ -9,5 +9,8 @@
 //!
 //! [`Serve`]: crate::fixtures::Serve
 
+pub mod model;
+pub mod protocol;
 pub mod server;
+pub mod stated;
 pub mod store;

@@ -14,8 +14,14 @@ use crate::mistakes::{
 };
 
 /// How long a check gives a server to react to a client's exit before it
-/// looks whether the server is still there.
+/// looks whether the server is still there, at `WORKBOOK_TIMEOUT_SCALE=1`;
+/// checks wait [`settle`].
 pub const SETTLE: Duration = Duration::from_millis(150);
+
+/// [`SETTLE`] multiplied by `WORKBOOK_TIMEOUT_SCALE`.
+pub fn settle() -> Duration {
+    crate::harness::scaled(SETTLE)
+}
 
 /// One client, one GET: the reply must be an error frame. Catches a stub,
 /// and a server that listens somewhere else.
@@ -61,7 +67,7 @@ pub fn serves_the_next_client_after_one_leaves<S: Serve>() -> Result<(), Failure
             .reply()
             .await?;
         first.close().await;
-        if server.wait_ended(SETTLE).await.is_some() {
+        if server.wait_ended(settle()).await.is_some() {
             return Err(
                 Failure::new("After the first client left, your server stopped.")
                     .got(server.fate().unwrap_or_default())
@@ -209,7 +215,7 @@ pub fn replay<S: Serve>(
 /// SET then GET on a fresh connection must work; used after a misbehaving
 /// client to show the server still serves everyone else.
 pub async fn still_serves(server: &RunningServer, after: &str) -> Result<(), Failure> {
-    if server.wait_ended(SETTLE).await.is_some() {
+    if server.wait_ended(settle()).await.is_some() {
         return Err(Failure::new(format!("{after}, your server stopped."))
             .got(server.fate().unwrap_or_default())
             .expected("the server keeps serving other clients")

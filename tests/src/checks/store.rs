@@ -9,9 +9,9 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream};
 
 use crate::failure::{Failure, Mistake, describe_bytes};
-use crate::fixtures::{
-    NULL, REPLY_TIMEOUT, RunningServer, Serve, Session, block_on, bulk, command,
-};
+use crate::fixtures::client::reply_timeout;
+use crate::fixtures::{NULL, RunningServer, Serve, Session, block_on, bulk, command};
+use crate::harness::runner::seconds;
 use crate::mistakes::{IGNORES_KEY, LOCK_ACROSS_AWAIT, LOST_WRITE, STORE_PER_CONNECTION};
 
 const SHARED_VALUE: &str = "from the first client";
@@ -280,10 +280,11 @@ async fn slow_reader(addr: SocketAddr) -> Result<TcpStream, Failure> {
     socket
         .set_recv_buffer_size(SLOW_RECEIVE_BUFFER)
         .map_err(cannot)?;
-    match tokio::time::timeout(REPLY_TIMEOUT, socket.connect(addr)).await {
+    match tokio::time::timeout(reply_timeout(), socket.connect(addr)).await {
         Ok(stream) => stream.map_err(cannot),
         Err(_) => Err(Failure::new(format!(
-            "Connecting to your server at {addr} timed out."
+            "Connecting to your server at {addr} timed out (after {}).",
+            seconds(reply_timeout())
         ))),
     }
 }
@@ -291,13 +292,15 @@ async fn slow_reader(addr: SocketAddr) -> Result<TcpStream, Failure> {
 /// Waits until the slow reader's receive buffer stops filling: the server
 /// then cannot send it more, and its writer for that connection waits.
 async fn stalled(slow: &TcpStream) -> Result<(), Failure> {
-    /// How long the buffer must stay the same to count as stalled.
-    const STEADY: Duration = Duration::from_millis(20);
     const STEADY_POLLS: u32 = 3;
+    // How long the buffer must stay the same to count as stalled:
+    // `STEADY_POLLS` polls this far apart (scaled: a starved server may
+    // pause that long without being stalled).
+    let steady_gap = crate::harness::scaled(Duration::from_millis(20));
     let header = format!("${BIG_VALUE}\r\n");
     // Larger than any receive buffer, so a peek sees all that waits.
     let mut buffer = vec![0u8; 1 << 20];
-    let deadline = tokio::time::Instant::now() + REPLY_TIMEOUT;
+    let deadline = tokio::time::Instant::now() + reply_timeout();
     let (mut last, mut steady) = (0, 0);
     loop {
         let peeked = tokio::time::timeout_at(deadline, slow.peek(&mut buffer)).await;
@@ -318,9 +321,9 @@ async fn stalled(slow: &TcpStream) -> Result<(), Failure> {
             }
             Err(_) => {
                 return Err(Failure::new(format!(
-                    "A client sent GET big {SLOW_GETS} times; within {} s your server sent \
+                    "A client sent GET big {SLOW_GETS} times; within {} your server sent \
                      back {last} bytes and then nothing more.",
-                    REPLY_TIMEOUT.as_secs()
+                    seconds(reply_timeout())
                 ))
                 .expected("1 MiB replies, until the client's receive buffer is full"));
             }
@@ -346,6 +349,6 @@ async fn stalled(slow: &TcpStream) -> Result<(), Failure> {
                 "The replies to a client that does not read never stopped coming.",
             ));
         }
-        tokio::time::sleep(STEADY).await;
+        tokio::time::sleep(steady_gap).await;
     }
 }

@@ -20,6 +20,9 @@ use super::Check;
 pub const CHILD_ENV: &str = "WORKBOOK_GRADER_CHECK";
 /// Starts the lines a child writes for its parent: `MARK{secret}:{kind} {json}`.
 pub const MARK: &str = "@@workbook-grader:";
+/// The kind of the line a child writes, on its standard output, just
+/// before it runs its check.
+pub(crate) const STARTED: &str = "started";
 
 /// What a child reports when its check returns.
 #[derive(Debug, Serialize, Deserialize)]
@@ -103,6 +106,10 @@ fn child_main(name: &str, check: &Check) -> ! {
         std::process::exit(124);
     });
 
+    crate::seed::enter_check(name);
+    // The check's deadline runs from here: on a very busy machine, loading
+    // this process can take a while, and that time is not the check's.
+    report(&mut std::io::stdout().lock(), STARTED, "{}");
     let result = panic::catch_unwind(AssertUnwindSafe(check.run));
     let verdict = match result {
         Ok(Ok(())) => ChildResult {
@@ -111,12 +118,18 @@ fn child_main(name: &str, check: &Check) -> ! {
             message: String::new(),
             mistake: None,
         },
-        Ok(Err(failure)) => ChildResult {
-            check: name.to_owned(),
-            passed: false,
-            message: failure.render(Some(check.exercise.book_ref())),
-            mistake: failure.mistake.map(|m| m.id.to_owned()),
-        },
+        Ok(Err(failure)) => {
+            let mut message = failure.render(Some(check.exercise.book_ref()));
+            if crate::seed::used() {
+                message.push_str(&replay_line(name));
+            }
+            ChildResult {
+                check: name.to_owned(),
+                passed: false,
+                message,
+                mistake: failure.mistake.map(|m| m.id.to_owned()),
+            }
+        }
         // The hook has already reported the panic.
         Err(_) => std::process::exit(101),
     };
@@ -126,6 +139,19 @@ fn child_main(name: &str, check: &Check) -> ! {
     // Exit without running destructors: learner tasks may still be running
     // (or stuck), and dropping their runtime would wait for them.
     std::process::exit(if verdict.passed { 0 } else { 1 })
+}
+
+/// The package under test, for the replay command (set by the harness).
+pub(crate) static PACKAGE: OnceLock<String> = OnceLock::new();
+
+/// How to run a failed check again with the same data.
+fn replay_line(name: &str) -> String {
+    let seed = crate::seed::run_seed();
+    let package = PACKAGE.get().map_or("chapter-N", String::as_str);
+    format!(
+        "  seed:      {seed} (the same data again: {env}={seed} cargo test -p {package} -- --exact {name})\n",
+        env = crate::seed::SEED_ENV
+    )
 }
 
 /// The lines of a stream signed with `secret`, parsed, for one `kind`.

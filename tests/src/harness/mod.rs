@@ -12,7 +12,7 @@
 //!   code ran, so nothing the learner's code prints can pass for a verdict.
 //!
 //! [`verdict`] turns what the parent saw — a signed result, a `todo!()`
-//! panic, another panic, a timeout with the CPU busy or idle, a crash, an
+//! panic, another panic, a timeout with its threads busy or waiting, a crash, an
 //! early exit — into a message a learner can act on. The parent drives
 //! `libtest-mimic`, so filters, `--list`, `--exact` and `--format json`
 //! behave as they do for ordinary Rust tests.
@@ -38,6 +38,7 @@ pub fn main(suite: Suite) -> ! {
     // The reference solutions record the transcripts learners are graded
     // against; everyone else compares with them.
     crate::fixtures::transcript::set_recording(suite.package.starts_with("solution-"));
+    let _ = child::PACKAGE.set(suite.package.to_owned());
     let named: Vec<(String, Check)> = suite.checks.iter().map(|c| (c.full_name(), *c)).collect();
     run_child_if_asked(&named);
 
@@ -52,7 +53,16 @@ pub fn main(suite: Suite) -> ! {
             !args.list && !args.is_filtered_out(&probe) && !args.is_ignored(&probe)
         })
         .collect();
-    let outcomes = runner::run_all(&named, &selected, args.test_threads);
+    let mut outcomes = runner::run_all(&named, &selected, args.test_threads);
+    // A guard counts only with the work it guards.
+    let mut ran: Vec<Graded> = outcomes.iter_mut().filter_map(Option::take).collect();
+    crate::results::settle_guards(&mut ran);
+    let mut settled = ran.into_iter();
+    for (outcome, chosen) in outcomes.iter_mut().zip(&selected) {
+        if *chosen {
+            *outcome = settled.next();
+        }
+    }
     args.test_threads = Some(1);
 
     let results: Arc<Mutex<Vec<Graded>>> = Arc::default();

@@ -112,6 +112,57 @@ pub struct Graded {
     pub duration: Duration,
 }
 
+/// Guards count only with the work they guard: a guard that passed while
+/// another check of its exercise did not is not counted. It becomes that
+/// other check's kind of result — not implemented while the exercise still
+/// stops at its `todo!()`, failed otherwise — with a message that says why.
+/// Guards whose exercise's other checks did not run are left as they are.
+pub fn settle_guards(results: &mut [Graded]) {
+    let blocking: Vec<Option<(String, bool)>> = results
+        .iter()
+        .map(|g| {
+            if !g.check.guard || g.outcome != Outcome::Passed {
+                return None;
+            }
+            results
+                .iter()
+                .find(|other| {
+                    !other.check.guard
+                        && other.check.exercise.id == g.check.exercise.id
+                        && other.outcome != Outcome::Passed
+                })
+                .map(|other| {
+                    let todo = matches!(other.outcome, Outcome::NotImplemented(_));
+                    (other.check.name.to_owned(), todo)
+                })
+        })
+        .collect();
+    for (graded, blocked) in results.iter_mut().zip(blocking) {
+        let Some((first, todo)) = blocked else {
+            continue;
+        };
+        let ex = graded.check.exercise;
+        graded.outcome = if todo {
+            Outcome::NotImplemented(format!(
+                "not yet implemented: exercise {}'s other checks still stop at its `todo!()`.\n  \
+                 This check guards against one mistake, and an empty function passes it: it \
+                 counts once {first} passes.\n",
+                ex.number
+            ))
+        } else {
+            Outcome::Failed {
+                message: format!(
+                    "Not counted yet: this check guards exercise {} against one mistake, and \
+                     code that does none of the work passes it. It counts once the exercise's \
+                     other checks pass; first to fix: {first}.\n",
+                    ex.number
+                ),
+                mistake: None,
+            }
+        };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

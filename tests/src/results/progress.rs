@@ -2,8 +2,8 @@
 //! printed after a chapter's checks.
 
 use super::{Graded, Outcome};
-use crate::suite::{Check, Suite};
 use crate::manifest::Exercise;
+use crate::suite::{Check, Suite};
 
 /// Where a learner stands on one exercise, from the checks that ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
