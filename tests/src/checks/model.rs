@@ -30,6 +30,7 @@ use crate::fixtures::{NULL, OK, Serve, block_on, bulk};
 use crate::mistakes;
 use crate::seed::{self, Rng};
 
+pub mod agreement;
 pub mod diagnose;
 pub mod explain;
 pub mod generate;
@@ -38,6 +39,7 @@ pub mod run;
 pub mod session;
 pub mod shrink;
 
+pub use agreement::prove_agreement;
 pub use session::{Bounds, Command, Request, Send, Session, Shape, Step};
 
 /// What a correct server answers to one request.
