@@ -192,6 +192,12 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter1,
+            spawns_the_visit,
+            "record_visit_is_done_when_it_returns",
+            "returns-before-done"
+        ),
+        entry!(
+            chapter1,
             nested_runtime,
             "a_plain_function_drives_a_future",
             "runtime-inside-runtime"

@@ -15,4 +15,5 @@ pub mod io_driver_only;
 pub mod nested_runtime;
 pub mod not_on_tokio;
 pub mod runtime_without_drivers;
+pub mod spawns_the_visit;
 pub mod visit_never_awaited;

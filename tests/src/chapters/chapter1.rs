@@ -16,7 +16,7 @@ use crate::fixtures::{RedisFixture, block_on};
 use crate::manifest::exercise;
 use crate::mistakes::{
     self, ANSWER_WITHOUT_ASKING, CURRENT_THREAD_RUNTIME, FORGOTTEN_AWAIT, GET_BEFORE_SET,
-    HARD_CODED_PORT,
+    HARD_CODED_PORT, RETURNS_BEFORE_DONE,
 };
 use crate::suite::Suite;
 
@@ -68,6 +68,7 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(runtime, the_runtime_has_timers::<A>),
             check!(lazy, the_visitor_reaches_the_server::<A>),
             check!(lazy, the_greeting_reaches_the_server::<A>),
+            check!(lazy, record_visit_is_done_when_it_returns::<A>),
         ],
     )
 }
@@ -295,4 +296,61 @@ fn the_visitor_reaches_the_server<A: Api>() -> Result<(), Failure> {
 /// the two forgotten futures.
 fn the_greeting_reaches_the_server<A: Api>() -> Result<(), Failure> {
     visit_wrote::<A>("greeting:ferris", "hello, ferris!")
+}
+
+/// Polls `record_visit`'s future by hand, with tokio-test's task harness:
+/// each time it is pending, the grader waits for the wake-up the future
+/// arranged, and once it is ready, both keys must be on the server.
+/// Catches a visit handed to `tokio::spawn` and left to finish after the
+/// function returned: that future is ready at its first poll, before any
+/// connection was made — deterministically, not by luck of timing.
+fn record_visit_is_done_when_it_returns<A: Api>() -> Result<(), Failure> {
+    use std::task::Poll;
+    let redis = RedisFixture::start();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(format!("The grader could not start a runtime: {e}")))?;
+    // Polled here, on this thread, inside the runtime's context; the
+    // runtime's workers drive the I/O and deliver the wake-ups.
+    let _context = runtime.enter();
+    let mut visit = tokio_test::task::spawn(A::record_visit(redis.addr(), VISITOR));
+    let deadline = std::time::Instant::now() + client_timeout();
+    let mut polls = 0;
+    let returned = loop {
+        polls += 1;
+        if let Poll::Ready(result) = visit.poll() {
+            break result;
+        }
+        while !visit.is_woken() {
+            if std::time::Instant::now() > deadline {
+                return Err(Failure::new(format!(
+                    "record_visit's future was pending after {polls} polls and nobody woke it \
+                     within {}.",
+                    crate::harness::runner::seconds(client_timeout())
+                ))
+                .sent(redis.sent())
+                .received(redis.received()));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    };
+    let returned = match returned {
+        Ok(()) => "Ok(())".to_owned(),
+        Err(e) => format!("Err({e})"),
+    };
+    // A future that talks to a server cannot be ready at its first poll:
+    // connecting alone waits for the I/O driver at least once.
+    if polls == 1 {
+        return Err(Failure::new(format!(
+            "record_visit's future was ready at its first poll: it returned {returned} without \
+             waiting for the server at all."
+        ))
+        .expected("pending until the server has answered both SETs")
+        .mistake(RETURNS_BEFORE_DONE));
+    }
+    let call = format!("record_visit(addr, {VISITOR:?})");
+    redis.expect_written("last-visitor", VISITOR, &call, &returned)?;
+    redis.expect_written("greeting:ferris", "hello, ferris!", &call, &returned)
 }
