@@ -73,20 +73,24 @@ fn report(out: &mut dyn Write, kind: &str, json: &str) {
     let _ = out.flush();
 }
 
+/// A panic's message, whatever its payload.
+pub fn panic_message(info: &panic::PanicHookInfo<'_>) -> String {
+    if let Some(s) = info.payload().downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = info.payload().downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".to_owned()
+    }
+}
+
 fn child_main(name: &str, check: &Check) -> ! {
     // Report every panic, on any thread, to the parent in one parseable line.
     // Panics inside spawned tasks matter too: a `todo!()` in a connection
     // task shows up to the check only as a closed connection.
     panic::set_hook(Box::new(|info| {
-        let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
-            (*s).to_owned()
-        } else if let Some(s) = info.payload().downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "(a panic without a message)".to_owned()
-        };
         let panic = ChildPanic {
-            message,
+            message: panic_message(info),
             location: info
                 .location()
                 .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))

@@ -26,13 +26,7 @@ pub fn install() {
                 Some("server-under-test" | "tokio-runtime-worker" | "tokio-rt-worker")
             );
             if QUIET.load(Ordering::Relaxed) && learners {
-                let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
-                    (*s).to_owned()
-                } else if let Some(s) = info.payload().downcast_ref::<String>() {
-                    s.clone()
-                } else {
-                    "(a panic without a message)".to_owned()
-                };
+                let message = crate::harness::child::panic_message(info);
                 let place = info
                     .location()
                     .map(|l| format!(" at {}:{}", l.file(), l.line()))
