@@ -216,6 +216,12 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter2,
+            waits_after_goodbye,
+            "2.1-accept-loop::the_server_closes_after_the_client_hangs_up",
+            "keeps-closed-connection"
+        ),
+        entry!(
+            chapter2,
             if_let_not_loop,
             "answers_every_command_on_a_connection",
             "if-let-not-loop"

@@ -28,6 +28,7 @@ pub mod sequential_get_set;
 pub mod sequential_server;
 pub mod skips_what_is_not_an_array;
 pub mod spawned_if_let;
+pub mod waits_after_goodbye;
 
 /// A GET/SET answer shared by the server entries: `None` for anything
 /// that is not a well-formed GET or SET.

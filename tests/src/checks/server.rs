@@ -9,8 +9,8 @@ use crate::failure::{Failure, Mistake, describe_bytes};
 use crate::fixtures::transcript::{self, Transcript, reply_matches};
 use crate::fixtures::{Client, NoReply, RunningServer, Serve, block_on, bulk};
 use crate::mistakes::{
-    ACCEPTS_ONCE, IF_LET_NOT_LOOP, IGNORES_KEY, MISSING_KEY_NOT_NULL, RETRIES_BAD_FRAME,
-    SERVER_STOPPED,
+    ACCEPTS_ONCE, IF_LET_NOT_LOOP, IGNORES_KEY, KEEPS_CLOSED_CONNECTION, MISSING_KEY_NOT_NULL,
+    RETRIES_BAD_FRAME, SERVER_STOPPED,
 };
 
 /// How long a check gives a server to react to a client's exit before it
@@ -333,5 +333,33 @@ pub fn fifty_interleaved_clients_get_their_own_values<S: Serve>() -> Result<(), 
                 })?;
         }
         Ok(())
+    })
+}
+
+/// After one command and its reply, the client closes its side of the
+/// connection; the server, reading end of stream, closes its side too.
+/// Catches a connection kept open after its client left: a task that waits
+/// for something else once `read_frame` returns `Ok(None)`, or one that
+/// ignores that `None` and reads on.
+pub fn the_server_closes_after_the_client_hangs_up<S: Serve>() -> Result<(), Failure> {
+    let server = RunningServer::start::<S>();
+    block_on(async {
+        let mut s = server.session().await?;
+        s.send(&["GET", "hello"])
+            .what("The client's GET")
+            .reply()
+            .await?;
+        let wait = crate::fixtures::client::reply_timeout();
+        if s.client().hang_up_and_wait_for_close(wait).await {
+            return Ok(());
+        }
+        Err(s
+            .failure(format!(
+                "The client read its reply and closed its side of the connection; {} later, \
+                 your server still kept the connection open.",
+                crate::harness::runner::seconds(wait)
+            ))
+            .expected("the connection closed by the server once `read_frame` returns `Ok(None)`")
+            .mistake(KEEPS_CLOSED_CONNECTION))
     })
 }

@@ -15,6 +15,10 @@ pub const STATED: &[(&str, &str)] = &[
         "until the client hangs up",
         "answers_every_command_on_a_connection",
     ),
+    (
+        "until the client hangs up",
+        "the_server_closes_after_the_client_hangs_up",
+    ),
     ("tokio::spawn", "an_idle_client_does_not_block_others"),
     (
         "task per connection",

@@ -159,6 +159,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 shared,
                 checks::protocol::an_error_reply_is_one_frame::<S<A>>
             ),
+            check!(
+                shared,
+                server::the_server_closes_after_the_client_hangs_up::<S<A>>
+            ),
             check!(shared, a_slow_reader_does_not_freeze_the_store::<S<A>>),
             check!(
                 shared,
@@ -204,6 +208,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(
                 sharded,
                 checks::protocol::an_error_reply_is_one_frame::<D<A>>
+            ),
+            check!(
+                sharded,
+                server::the_server_closes_after_the_client_hangs_up::<D<A>>
             ),
             check!(
                 sharded,
