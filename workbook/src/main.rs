@@ -204,7 +204,22 @@ enum Dev {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // The maintainers' verbs moved under `dev`; the old spellings still
+    // run them (hidden from --help), so scripts and habits keep working.
+    if let Command::Gen { args } | Command::BookCheck { args } = &cli.command {
+        let verb = if matches!(cli.command, Command::Gen { .. }) {
+            "gen"
+        } else {
+            "book-check"
+        };
+        eprintln!("workbook: {}", moved(verb, args));
+        let words = ["workbook", "dev", verb]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(args.iter().cloned());
+        cli = Cli::parse_from(words);
+    }
     match run(cli) {
         Ok(code) => code,
         Err(message) => {
@@ -223,8 +238,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             grader_hash,
         } => return class(dir, html.as_deref(), grader_hash.as_deref()),
         Command::Overlay { learner, course } => return overlay(learner, course.as_deref()),
-        Command::Gen { args } => return Err(moved("gen", args)),
-        Command::BookCheck { args } => return Err(moved("book-check", args)),
         _ => {}
     }
     let cwd =
@@ -334,19 +347,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         | Command::Overlay { .. }
         | Command::Gen { .. }
         | Command::BookCheck { .. } => {
-            unreachable!("handled above")
+            unreachable!("handled above, or in main")
         }
     }
 }
 
-/// The error for a maintainers' verb typed the old way, with the new spelling.
+/// The note for a maintainers' verb typed the old way, with the new spelling.
 fn moved(verb: &str, args: &[String]) -> String {
     let mut new = format!("cargo workbook dev {verb}");
     for arg in args {
         new.push(' ');
         new.push_str(arg);
     }
-    format!("`cargo workbook {verb}` is now `{new}` (maintainers' tools live under `dev`)")
+    format!(
+        "`cargo workbook {verb}` is now `{new}` (maintainers' tools live under `dev`); running that"
+    )
 }
 
 fn read_manifest(root: &Path) -> Result<Manifest, String> {
