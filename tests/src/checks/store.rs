@@ -22,17 +22,18 @@ async fn finds_the_shared_value(session: &mut Session<'_>, who: &str) -> Result<
     session
         .send(&["GET", "shared"])
         .what(format!("GET shared on {who}"))
+        .wrong_means_if(|reply| reply == NULL, STORE_PER_CONNECTION)
         .expect_bulk(SHARED_VALUE.as_bytes())
         .await
-        .map_err(|f| match &f.got {
-            Some(got) if *got == describe_bytes(NULL) => Failure {
+        .map_err(|f| match f.mistake {
+            // Nothing there: say what the first client did.
+            Some(STORE_PER_CONNECTION) => Failure {
                 what: format!(
                     "The first client SET shared = \"{SHARED_VALUE}\", and GET shared on {who} \
                      did not find it."
                 ),
                 ..f
-            }
-            .mistake(STORE_PER_CONNECTION),
+            },
             _ => f,
         })
 }
