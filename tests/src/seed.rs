@@ -18,23 +18,13 @@ static USED: AtomicBool = AtomicBool::new(false);
 
 /// The run's seed: [`SEED_ENV`] if set to a number, else fresh.
 pub fn run_seed() -> u64 {
-    *SEED.get_or_init(|| {
-        std::env::var(SEED_ENV)
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or_else(fresh)
-    })
+    *SEED.get_or_init(|| from_env().unwrap_or_else(fresh))
 }
 
 /// Fixes the run's seed, unless [`SEED_ENV`] already did: the gallery does,
 /// so that its messages (kept as snapshots) are the same every run.
 pub fn default_run_seed(seed: u64) {
-    let _ = SEED.get_or_init(|| {
-        std::env::var(SEED_ENV)
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(seed)
-    });
+    let _ = SEED.get_or_init(|| from_env().unwrap_or(seed));
 }
 
 /// Called by the harness in a check's process: which check draws.
@@ -57,6 +47,11 @@ pub fn rng() -> Rng {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
     Rng::new(run_seed() ^ h)
+}
+
+/// The seed [`SEED_ENV`] names, if it is set to a number.
+fn from_env() -> Option<u64> {
+    std::env::var(SEED_ENV).ok()?.trim().parse().ok()
 }
 
 fn fresh() -> u64 {

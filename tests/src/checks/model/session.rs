@@ -376,7 +376,12 @@ impl Session {
                 }
             }
         }
-        let new = |conn: usize| order.iter().position(|&c| c == conn).unwrap_or(conn);
+        self.with_conns(|conn| order.iter().position(|&c| c == conn).unwrap_or(conn))
+    }
+
+    /// The same session with every connection number `c` changed to
+    /// `new(c)`.
+    fn with_conns(&self, new: impl Fn(usize) -> usize) -> Session {
         let steps = self
             .steps
             .iter()
@@ -466,33 +471,7 @@ impl Session {
 
     /// The same session with connection `from`'s steps on connection `to`.
     pub fn moved(&self, from: usize, to: usize) -> Session {
-        let conn = |c: usize| if c == from { to } else { c };
-        let steps = self
-            .steps
-            .iter()
-            .map(|step| match step {
-                Step::Send(sends) => Step::Send(
-                    sends
-                        .iter()
-                        .map(|s| Send {
-                            conn: conn(s.conn),
-                            ..s.clone()
-                        })
-                        .collect(),
-                ),
-                Step::Close(c) => Step::Close(conn(*c)),
-                Step::HangUp {
-                    conn: c,
-                    requests,
-                    partial,
-                } => Step::HangUp {
-                    conn: conn(*c),
-                    requests: requests.clone(),
-                    partial: partial.clone(),
-                },
-            })
-            .collect();
-        Session { steps }
+        self.with_conns(|c| if c == from { to } else { c })
     }
 
     /// Every key its SETs and GETs use, in order of first use.
