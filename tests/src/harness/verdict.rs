@@ -154,6 +154,14 @@ pub(crate) fn classify(seen: &Seen<'_>) -> Outcome {
             }
         }
     };
+    // Every failure points at a section to reread: an early exit, a crash
+    // or an unrecognised panic at the exercise's own.
+    if !message.contains("\n  reread:") {
+        message.push_str(&format!(
+            "  reread:    {}\n",
+            seen.check.exercise.book_ref()
+        ));
+    }
     // A check may fail by its own test while a learner task panicked
     // elsewhere; the panic is usually the real story.
     if result.is_some() {

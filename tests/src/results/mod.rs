@@ -146,16 +146,18 @@ pub fn settle_guards(results: &mut [Graded]) {
             Outcome::NotImplemented(format!(
                 "not yet implemented: exercise {}'s other checks still stop at its `todo!()`.\n  \
                  This check guards against one mistake, and an empty function passes it: it \
-                 counts once {first} passes.\n",
-                ex.number
+                 counts once {first} passes.\n  read:      {}\n",
+                ex.number,
+                ex.book_ref()
             ))
         } else {
             Outcome::Failed {
                 message: format!(
                     "Not counted yet: this check guards exercise {} against one mistake, and \
                      code that does none of the work passes it. It counts once the exercise's \
-                     other checks pass; first to fix: {first}.\n",
-                    ex.number
+                     other checks pass; first to fix: {first}.\n  reread:    {}\n",
+                    ex.number,
+                    ex.book_ref()
                 ),
                 mistake: None,
             }
