@@ -118,6 +118,13 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             ),
             check!(
                 accept,
+                checks::blocking::no_request_blocks_the_runtime::<
+                    E<A>,
+                    checks::model::ErrorsOneClientAtATime,
+                >
+            ),
+            check!(
+                accept,
                 checks::protocol::an_error_reply_is_one_frame::<E<A>>
             ),
             check!(accept, the_server_closes_after_the_client_hangs_up::<E<A>>),
@@ -127,6 +134,13 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(
                 spawn,
                 checks::model::random_sessions_match_the_model::<
+                    C<A>,
+                    checks::model::ErrorsToEveryClient,
+                >
+            ),
+            check!(
+                spawn,
+                checks::blocking::no_request_blocks_the_runtime::<
                     C<A>,
                     checks::model::ErrorsToEveryClient,
                 >
@@ -156,6 +170,13 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(
                 getset,
                 checks::model::random_sessions_match_the_model::<
+                    G<A>,
+                    checks::model::StorePerConnection,
+                >
+            ),
+            check!(
+                getset,
+                checks::blocking::no_request_blocks_the_runtime::<
                     G<A>,
                     checks::model::StorePerConnection,
                 >

@@ -9,6 +9,7 @@
 //!
 //! [`Serve`]: crate::fixtures::Serve
 
+pub mod blocking;
 pub mod model;
 pub mod protocol;
 pub mod server;

@@ -258,6 +258,14 @@ impl ThreadStates {
         }
     }
 
+    /// Looks once at this process's threads named `prefix…`.
+    pub(crate) fn look_own(&mut self, prefix: &str) {
+        if let Some(runnable) = runnable_own_threads(prefix) {
+            self.looks += 1;
+            self.runnable += runnable;
+        }
+    }
+
     /// What the looks add up to; `None` without any.
     pub(crate) fn activity(&self) -> Option<Activity> {
         (self.looks > 0).then_some(Activity {
@@ -269,9 +277,28 @@ impl ThreadStates {
 
 /// How many threads of process `pid` are runnable right now (Linux).
 fn runnable_threads(pid: u32) -> Option<u32> {
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    runnable_threads_in(&format!("/proc/{pid}/task"), None)
+}
+
+/// How many threads of this process whose name starts with `prefix` are
+/// runnable right now (Linux): the learner's server, seen from inside the
+/// check's own process (see `fixtures::activity`).
+pub(crate) fn runnable_own_threads(prefix: &str) -> Option<u32> {
+    runnable_threads_in("/proc/self/task", Some(prefix))
+}
+
+/// Runnable threads in a `/proc/…/task` folder, only those named
+/// `prefix…` when given.
+fn runnable_threads_in(folder: &str, prefix: Option<&str>) -> Option<u32> {
+    let tasks = std::fs::read_dir(folder).ok()?;
     let mut runnable = 0;
     for task in tasks.flatten() {
+        if let Some(prefix) = prefix {
+            let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            if !name.starts_with(prefix) {
+                continue;
+            }
+        }
         // `TID (name) S …`: the state follows the name, which is in
         // parentheses and may contain spaces and parentheses itself.
         let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {

@@ -26,7 +26,11 @@ pub fn by_id(id: &str) -> Option<Mistake> {
 
 /// The mistake a panic message usually means, if it is one Tokio raises.
 pub fn from_panic(message: &str) -> Option<Mistake> {
-    let known: [(&str, Mistake); 5] = [
+    let known: [(&str, Mistake); 6] = [
+        (
+            "can call blocking only when running on the multi-threaded runtime",
+            BLOCKING_IN_ASYNC,
+        ),
         ("IO is disabled", RUNTIME_WITHOUT_DRIVERS),
         ("timers are disabled", RUNTIME_WITHOUT_DRIVERS),
         (

@@ -180,6 +180,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 shared,
                 checks::model::random_sessions_match_the_model::<S<A>, checks::model::SharedStore>
             ),
+            check!(
+                shared,
+                checks::blocking::no_request_blocks_the_runtime::<S<A>, checks::model::SharedStore>
+            ),
             check!(set, set_returns_the_value_it_replaces::<A>)
                 .deadline(STORE_DEADLINE)
                 .on_stuck(DOUBLE_LOCK),
@@ -220,6 +224,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(
                 sharded,
                 checks::model::random_sessions_match_the_model::<D<A>, checks::model::ShardedStore>
+            ),
+            check!(
+                sharded,
+                checks::blocking::no_request_blocks_the_runtime::<D<A>, checks::model::ShardedStore>
             ),
             check!(
                 sharded,

@@ -315,6 +315,17 @@ pub(super) async fn classify<S: Serve, M: Model>(
         Got::Garbled(_) => (None, None),
         Got::Silent(_) | Got::Closed(_) => {
             let silent = matches!(d.got, Got::Silent(_));
+            // The shown run ended in this silence: what the server did
+            // meanwhile is the strongest evidence there is.
+            if silent && crate::fixtures::activity::last_silence().is_some_and(|a| a.busy()) {
+                return (
+                    Some(mistakes::BUSY_LOOP),
+                    Some(
+                        "while it was silent, your server kept a CPU core busy: working, not waiting"
+                            .to_owned(),
+                    ),
+                );
+            }
             if silent && request.command == Command::Malformed {
                 return (Some(mistakes::RETRIES_BAD_FRAME), None);
             }

@@ -21,10 +21,7 @@ pub fn install() {
         let reported = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let thread = std::thread::current();
-            let learners = matches!(
-                thread.name(),
-                Some("server-under-test" | "tokio-runtime-worker" | "tokio-rt-worker")
-            );
+            let learners = thread.name() == Some(crate::fixtures::activity::SERVER_THREAD);
             if QUIET.load(Ordering::Relaxed) && learners {
                 let message = crate::harness::child::panic_message(info);
                 let place = info

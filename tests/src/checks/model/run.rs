@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::Instant;
 
 use super::session::{Send, Session, Step};
 use super::{Expected, Model};
@@ -173,22 +172,26 @@ impl Conn {
 
     /// Reads one reply, waiting at most `wait`.
     async fn reply(&mut self, wait: Duration) -> Got {
-        let deadline = Instant::now() + wait;
         let mut chunk = vec![0u8; 16 * 1024];
-        loop {
-            match frame_in(&self.buffer) {
-                Ok(Some(len)) => return Got::Reply(self.buffer.drain(..len).collect()),
-                Ok(None) => {}
-                Err(()) => return Got::Garbled(std::mem::take(&mut self.buffer)),
-            }
-            match tokio::time::timeout_at(deadline, self.stream.read(&mut chunk)).await {
-                Ok(Ok(0)) | Ok(Err(_)) => return Got::Closed(std::mem::take(&mut self.buffer)),
-                Ok(Ok(n)) => {
-                    self.received.extend_from_slice(&chunk[..n]);
-                    self.buffer.extend_from_slice(&chunk[..n]);
+        let read = async {
+            loop {
+                match frame_in(&self.buffer) {
+                    Ok(Some(len)) => return Got::Reply(self.buffer.drain(..len).collect()),
+                    Ok(None) => {}
+                    Err(()) => return Got::Garbled(std::mem::take(&mut self.buffer)),
                 }
-                Err(_) => return Got::Silent(self.buffer.clone()),
+                match self.stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return Got::Closed(std::mem::take(&mut self.buffer)),
+                    Ok(n) => {
+                        self.received.extend_from_slice(&chunk[..n]);
+                        self.buffer.extend_from_slice(&chunk[..n]);
+                    }
+                }
             }
+        };
+        match crate::fixtures::activity::within(wait, read).await {
+            Some(got) => got,
+            None => Got::Silent(self.buffer.clone()),
         }
     }
 
