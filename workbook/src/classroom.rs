@@ -25,8 +25,8 @@
 //! the instructor's: [`Grader`].
 
 use grader::manifest::{Exercise, Manifest};
-use grader::results::{CheckStatus, ExerciseStatus};
 use grader::results::report::Report;
+use grader::results::{CheckStatus, ExerciseStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::grade::{self, ChapterGrade, Graded};
@@ -287,7 +287,11 @@ fn graded_test(ex: &Exercise, report: &Report) -> ClassroomTest {
     };
     let mut mistakes: Vec<String> = Vec::new();
     for check in report.checks.iter().filter(|c| c.exercise == ex.id) {
-        if let Some(m) = check.mistake.as_ref().filter(|_| check.status != CheckStatus::Pass) {
+        if let Some(m) = check
+            .mistake
+            .as_ref()
+            .filter(|_| check.status != CheckStatus::Pass)
+        {
             if !mistakes.contains(m) {
                 mistakes.push(m.clone());
             }

@@ -186,12 +186,10 @@ pub fn signature(dir: &Path) -> Vec<(PathBuf, u64, u64)> {
         .map(|p| {
             let meta = std::fs::metadata(dir.join(&p)).ok();
             let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
-            let modified = meta
-                .and_then(|m| m.modified().ok())
-                .map_or(0, |t| {
-                    t.duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-                });
+            let modified = meta.and_then(|m| m.modified().ok()).map_or(0, |t| {
+                t.duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+            });
             (p, len, modified)
         })
         .collect();
@@ -363,8 +361,10 @@ mod tests {
         let why = |text: &str| parse(text.as_bytes()).err().unwrap_or_default();
         assert!(why("").starts_with("empty file"));
         assert!(why("{ not json").starts_with("not JSON"));
-        assert!(why(r#"{"format":"tokio-workbook-results/1","checks":[]}"#)
-            .starts_with("one chapter's raw results"));
+        assert!(
+            why(r#"{"format":"tokio-workbook-results/1","checks":[]}"#)
+                .starts_with("one chapter's raw results")
+        );
         assert!(why(r#"{"name":"package.json"}"#).contains("has no `tests` list"));
         assert!(why(r#"{"tests":[{"name":3}]}"#).starts_with("not a workbook report"));
     }

@@ -77,7 +77,10 @@ fn cell_html(cell: Option<&Cell>, out: &mut String) {
             "does-not-compile",
             "<span class=\"m\">does not compile</span>".to_owned(),
         ),
-        State::NotGraded => ("not-graded", "<span class=\"m\">not graded</span>".to_owned()),
+        State::NotGraded => (
+            "not-graded",
+            "<span class=\"m\">not graded</span>".to_owned(),
+        ),
     };
     let mut title = cell.state.as_str().replace('-', " ");
     if !cell.check.is_empty() {
@@ -404,7 +407,7 @@ const SCRIPT: &str = r#"
       .catch(function () { say('offline', 'The class server stopped: this is the last view it sent.'); })
       .then(function () { setTimeout(poll, POLL_MS); });
   }
-  setTimeout(poll, POLL_MS);
+  poll();
 })();
 "#;
 

@@ -205,11 +205,21 @@ fn respond(head: &[u8], current: &Mutex<Current>) -> (&'static str, &'static str
     let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
     let head_only = method == "HEAD";
     if method != "GET" && !head_only {
-        return ("405 Method Not Allowed", TEXT, "GET only\n".to_owned(), false);
+        return (
+            "405 Method Not Allowed",
+            TEXT,
+            "GET only\n".to_owned(),
+            false,
+        );
     }
     let path = target.split('?').next().unwrap_or("");
     let Ok(current) = current.lock() else {
-        return ("500 Internal Server Error", TEXT, "poisoned\n".to_owned(), head_only);
+        return (
+            "500 Internal Server Error",
+            TEXT,
+            "poisoned\n".to_owned(),
+            head_only,
+        );
     };
     match path {
         "/" | "/class.html" | "/index.html" => (
@@ -238,7 +248,10 @@ mod tests {
         assert_eq!((status, body.as_str()), ("200 OK", "<html>class</html>"));
         assert!(kind.starts_with("text/html"));
         assert_eq!(get("GET /version?t=1 HTTP/1.1\r\n\r\n").2, "7-2\n");
-        assert_eq!(get("GET /../etc/passwd HTTP/1.1\r\n\r\n").0, "404 Not Found");
+        assert_eq!(
+            get("GET /../etc/passwd HTTP/1.1\r\n\r\n").0,
+            "404 Not Found"
+        );
         assert_eq!(get("POST / HTTP/1.1\r\n\r\n").0, "405 Method Not Allowed");
         assert!(get("HEAD / HTTP/1.1\r\n\r\n").3);
         assert_eq!(get("").0, "405 Method Not Allowed");

@@ -153,11 +153,15 @@ fn grid(view: &View, out: &mut String) {
         .max(6);
     let total = view.columns.len();
     let score = format!("{total}/{total}").len().max(4);
-    let _ = write!(out, "{:<name$}  {:>score$}  {:<grader$}", "learner", "done", "grader");
+    let _ = write!(
+        out,
+        "{:<name$}  {:>score$}  {:<grader$}",
+        "learner", "done", "grader"
+    );
     for (c, w) in view.columns.iter().zip(&widths) {
         let _ = write!(out, "  {:<w$}", c.number);
     }
-    out.push('\n');
+    trim_line(out);
     for row in &view.rows {
         let _ = write!(
             out,
@@ -169,14 +173,17 @@ fn grid(view: &View, out: &mut String) {
         for (cell, w) in row.cells.iter().zip(&widths) {
             let _ = write!(out, "  {:<w$}", mark(cell.as_ref()));
         }
-        let trimmed = out.trim_end_matches(' ').len();
-        out.truncate(trimmed);
-        out.push('\n');
+        trim_line(out);
     }
     let _ = write!(out, "{:<name$}  {:>score$}  {:<grader$}", "done by", "", "");
     for (i, w) in widths.iter().enumerate() {
         let _ = write!(out, "  {:<w$}", of_short(view.done_by(i), view.rows.len()));
     }
+    trim_line(out);
+}
+
+/// Ends a line of the grid without the padding of its last column.
+fn trim_line(out: &mut String) {
     let trimmed = out.trim_end_matches(' ').len();
     out.truncate(trimmed);
     out.push('\n');

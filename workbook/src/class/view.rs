@@ -186,14 +186,17 @@ impl View {
                 .unwrap_or(Grader::Missing);
             let mut not_compiling: Vec<(String, String)> = Vec::new();
             for (col, cell) in columns.iter().zip(&cells) {
-                let Some(cell) = cell.as_ref().filter(|c| c.state == State::DoesNotCompile)
-                else {
+                let Some(cell) = cell.as_ref().filter(|c| c.state == State::DoesNotCompile) else {
                     continue;
                 };
                 let chapter = chapter_of(&col.number);
                 if !not_compiling.iter().any(|(c, _)| *c == chapter) {
-                    let why = cell.message.as_deref().unwrap_or("").to_owned();
-                    not_compiling.push((chapter, why));
+                    let message = cell.message.as_deref().unwrap_or("");
+                    // `report` says "chapter N was not graded: <error>";
+                    // the view names the chapter already.
+                    let prefix = format!("chapter {chapter} was not graded: ");
+                    let why = message.strip_prefix(&prefix).unwrap_or(message);
+                    not_compiling.push((chapter, why.to_owned()));
                 }
             }
             rows.push(Row {
@@ -362,8 +365,8 @@ fn cell(series: &[(u64, &ClassroomTest)], rules: Rules) -> Option<Cell> {
             .collect();
         let until = run.first().copied().unwrap_or(0);
         let since = run.last().copied().unwrap_or(until);
-        let stuck = run.len() >= rules.reports.max(1)
-            || until.saturating_sub(since) > rules.minutes * 60;
+        let stuck =
+            run.len() >= rules.reports.max(1) || until.saturating_sub(since) > rules.minutes * 60;
         Some(Streak {
             reports: run.len(),
             since,
@@ -515,9 +518,17 @@ mod tests {
     #[test]
     fn the_grid_shows_every_learner_on_every_exercise_from_their_latest_report() {
         let v = view(vec![
-            report("grace", 0, vec![test("3.10", NotStarted, &[]), test("3.9", Done, &[])]),
+            report(
+                "grace",
+                0,
+                vec![test("3.10", NotStarted, &[]), test("3.9", Done, &[])],
+            ),
             report("ada", 0, vec![test("1.1", Failing, &["forgotten-await"])]),
-            report("ada", 5, vec![test("1.1", Done, &[]), test("1.2", Failing, &[])]),
+            report(
+                "ada",
+                5,
+                vec![test("1.1", Done, &[]), test("1.2", Failing, &[])],
+            ),
             // A later report of another chapter keeps chapter 1's cells.
             report("ada", 9, vec![test("3.9", NotStarted, &[])]),
         ]);
@@ -542,7 +553,11 @@ mod tests {
     #[test]
     fn stuck_is_failing_across_reports_or_minutes_and_never_not_started() {
         let failing = |minute, learner: &str| {
-            report(learner, minute, vec![test("2.1", Failing, &["blocking-accept"])])
+            report(
+                learner,
+                minute,
+                vec![test("2.1", Failing, &["blocking-accept"])],
+            )
         };
         let v = view(vec![
             // Three reports in a row: stuck by count, though only 4 min.
@@ -569,17 +584,31 @@ mod tests {
         let lines = v.stuck();
         let stuck: Vec<(&str, &str, usize, u64)> = lines
             .iter()
-            .map(|l| (l.learner.as_str(), l.on.as_str(), l.streak.reports, l.streak.minutes()))
+            .map(|l| {
+                (
+                    l.learner.as_str(),
+                    l.on.as_str(),
+                    l.streak.reports,
+                    l.streak.minutes(),
+                )
+            })
             .collect();
         let names: Vec<&str> = stuck.iter().map(|s| s.0).collect();
         assert_eq!(names, ["di", "bob", "ada"], "{stuck:?}");
         assert_eq!(stuck[0].1, "2.1");
-        assert_eq!((stuck[0].2, stuck[0].3), (2, 28), "di started over at minute 2");
+        assert_eq!(
+            (stuck[0].2, stuck[0].3),
+            (2, 28),
+            "di started over at minute 2"
+        );
         assert_eq!((stuck[1].2, stuck[1].3), (2, 16));
         assert_eq!((stuck[2].2, stuck[2].3), (3, 4));
         let cy = &v.rows[2];
         assert_eq!(cy.learner, "cy");
-        let streak = cy.cells[0].as_ref().and_then(|c| c.streak).expect("a streak");
+        let streak = cy.cells[0]
+            .as_ref()
+            .and_then(|c| c.streak)
+            .expect("a streak");
         assert!(!streak.stuck && streak.reports == 2, "{streak:?}");
         let ed = &v.rows[4];
         assert!(ed.cells[0].as_ref().is_some_and(|c| c.streak.is_none()));
@@ -616,7 +645,7 @@ mod tests {
         assert_eq!(state_of(&v, "bob", "2.2"), Some(DoesNotCompile));
         assert_eq!(bob.not_compiling.len(), 1);
         assert_eq!(bob.not_compiling[0].0, "2");
-        assert!(bob.not_compiling[0].1.contains("error[E0308]"));
+        assert_eq!(bob.not_compiling[0].1, "error[E0308]: mismatched types");
         let stuck = v.stuck();
         let lines: Vec<(&str, &str, bool)> = stuck
             .iter()
