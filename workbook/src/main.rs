@@ -132,10 +132,10 @@ enum Command {
     /// works offline). Each learner's history is what makes "stuck": hand
     /// in a new report as often as you like, in a new file or over the old
     /// one — `class` keeps a copy of every report it reads in
-    /// DIR/.class-history/ (new files only). Stuck means not done across
-    /// the last --stuck-after reports, or for more than --stuck-minutes
-    /// between the first of them and the latest; not started is never
-    /// stuck. With --serve, it serves the page on 127.0.0.1 and keeps it
+    /// DIR/.class-history/ (new files only). Stuck means failing the same
+    /// exercise (or its chapter not compiling) in the last --stuck-after
+    /// reports in a row, or for more than --stuck-minutes between the
+    /// first of them and the latest; not started is never stuck. With --serve, it serves the page on 127.0.0.1 and keeps it
     /// up to date as reports land, until Ctrl-C. Every report whose grader
     /// hash is not the expected one is flagged DIFFERENT (graded with
     /// other grading files: an edited or out-of-date grader), or MISSING
@@ -158,8 +158,8 @@ enum Command {
         /// The port to serve on (default: any free one; the URL is printed).
         #[arg(long, requires = "serve", default_value_t = 0)]
         port: u16,
-        /// Stuck: an exercise not done across this many of a learner's
-        /// latest reports in a row…
+        /// Stuck: an exercise failing in this many of a learner's latest
+        /// reports in a row…
         #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
         stuck_after: u64,
         /// …or for more than this many minutes.

@@ -98,7 +98,7 @@ fn cell_html(cell: Option<&Cell>, out: &mut String) {
     if let Some(s) = cell.streak {
         let _ = write!(
             title,
-            " — not done in {} report{} in a row over {} min",
+            " — failing (or not compiling) in {} report{} in a row, over {} min",
             s.reports,
             if s.reports == 1 { "" } else { "s" },
             s.minutes()
@@ -133,7 +133,7 @@ fn view_html(view: &View, now: u64) -> String {
     let _ = writeln!(
         out,
         "<p class=\"summary\"><span id=\"learners\">{learners}</span> learner{} · {} report{}{latest} · \
-         stuck = not done across the last {} reports or for more than {} min · page made {} UTC</p>",
+         stuck = failing the same exercise in the last {} reports or for more than {} min · page made {} UTC</p>",
         if learners == 1 { "" } else { "s" },
         view.reports,
         if view.reports == 1 { "" } else { "s" },

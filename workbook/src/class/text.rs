@@ -44,8 +44,8 @@ pub fn table(view: &View) -> String {
     let learners = view.rows.len();
     let _ = writeln!(
         out,
-        "{learners} learner{}, {} report{} read. Stuck: not done across the last {} reports, \
-         or for more than {} minutes.",
+        "{learners} learner{}, {} report{} read. Stuck: failing the same exercise in the last {} \
+         reports in a row, or for more than {} minutes.",
         if learners == 1 { "" } else { "s" },
         view.reports,
         if view.reports == 1 { "" } else { "s" },
@@ -172,6 +172,9 @@ fn grid(view: &View, out: &mut String) {
         );
         for (cell, w) in row.cells.iter().zip(&widths) {
             let _ = write!(out, "  {:<w$}", mark(cell.as_ref()));
+        }
+        if view.columns.is_empty() {
+            out.push_str("  (no exercise in any report)");
         }
         trim_line(out);
     }

@@ -172,7 +172,7 @@ impl View {
                             r.report
                                 .tests
                                 .iter()
-                                .find(|t| t.exercise == c.id)
+                                .find(|t| column_key(t) == c.id)
                                 .map(|t| (r.at, t))
                         })
                         .collect();
@@ -306,12 +306,7 @@ fn columns(loaded: &Loaded) -> Vec<Column> {
     let mut latest: BTreeMap<&str, (u64, &ClassroomTest)> = BTreeMap::new();
     for r in &loaded.reports {
         for t in &r.report.tests {
-            let id = if t.exercise.is_empty() {
-                // A report from before exercise ids: its name is the key.
-                t.name.as_str()
-            } else {
-                t.exercise.as_str()
-            };
+            let id = column_key(t);
             let newer = latest.get(id).is_none_or(|(at, _)| *at <= r.at);
             if newer {
                 latest.insert(id, (r.at, t));
@@ -337,6 +332,16 @@ fn columns(loaded: &Loaded) -> Vec<Column> {
             .then_with(|| a.id.cmp(&b.id))
     });
     columns
+}
+
+/// The column an exercise entry belongs to: its exercise id, or in a
+/// report from before exercise ids, its name.
+fn column_key(t: &ClassroomTest) -> &str {
+    if t.exercise.is_empty() {
+        t.name.as_str()
+    } else {
+        t.exercise.as_str()
+    }
 }
 
 /// `3.10` sorts after `3.9`.
@@ -715,5 +720,11 @@ mod tests {
         assert_eq!(old.mistake_ids(), ["forgotten-await"]);
         assert_eq!(stub.state(), NotStarted);
         assert_eq!(error.state(), State::NotGraded);
+
+        // Older still: no exercise ids; the name is the column.
+        old.exercise.clear();
+        let v = view(vec![report("ada", 0, vec![old])]);
+        assert_eq!(v.columns[0].id, "1.1 Exercise 1.1");
+        assert_eq!(state_of(&v, "ada", "1.1"), Some(Failing));
     }
 }
