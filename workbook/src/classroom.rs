@@ -6,10 +6,12 @@
 //! `status` (`pass`, `fail` or `error`), `score` and `message`, plus the
 //! totals `max_score` and `score`. The reporter takes it base64-encoded from
 //! a step output (`report --base64`); see `instructor/classroom.yml`. Extra
-//! fields (`learner`, `grader_hash`, and per test `exercise`, `check`,
-//! `mistake`, `passed`, `ran`, `duration_ms`) are ignored by the reporter
-//! (it reads `tests`, their `name`, `status`, `score` and `message`, and the
-//! report's `status` and `max_score`) and used by `class`.
+//! fields (`learner`, `grader_hash`, `graded_at`, and per test `exercise`,
+//! `check`, `mistake`, `mistakes`, `state`, `passed`, `ran`, `duration_ms`)
+//! are ignored by the reporter (it reads `tests`, their `name`, `status`,
+//! `score` and `message`, and the report's `status` and `max_score`) and
+//! used by `class`. Every field added since the first version is optional
+//! when read, so older reports stay readable.
 //!
 //! Scores are per exercise: one test, worth one point, for each exercise of
 //! each chapter graded, earned only when every check of the exercise
@@ -17,20 +19,14 @@
 //! says why; a chapter that did not compile gives each of its exercises an
 //! `error`, so totals stay comparable between learners.
 //!
-//! `class DIR` reads a folder of such reports, one per learner, and shows
-//! who is where and which check holds most of the room up — as a table, and
-//! as a self-contained HTML page. It also compares each report's grader
-//! hash (the SHA-256 of the grading files it was graded with, see
-//! [`crate::grading_files`]) with the instructor's, and flags every report
-//! graded with other grading files, or with no hash at all.
-
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::path::Path;
+//! `class DIR` reads a folder of such reports (see [`crate::class`]). This
+//! module also says how a report's grader hash (the SHA-256 of the grading
+//! files it was graded with, see [`crate::grading_files`]) compares with
+//! the instructor's: [`Grader`].
 
 use grader::manifest::{Exercise, Manifest};
-use grader::results::ExerciseStatus;
 use grader::results::report::Report;
+use grader::results::{CheckStatus, ExerciseStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::grade::{self, ChapterGrade, Graded};
@@ -63,6 +59,11 @@ pub struct ClassroomReport {
     /// written before the field existed.
     #[serde(default)]
     pub grader_hash: Option<String>,
+    /// When it was graded: UTC, RFC 3339 to the second
+    /// (`2026-11-27T03:26:40Z`). `None` in reports written before the
+    /// field existed; `class` then goes by the file's modification time.
+    #[serde(default)]
+    pub graded_at: Option<String>,
     /// One entry per exercise, in book order.
     pub tests: Vec<ClassroomTest>,
 }
@@ -101,6 +102,101 @@ pub struct ClassroomTest {
     /// How long the exercise's checks took, added up.
     #[serde(default)]
     pub duration_ms: u64,
+    /// Where the learner is on it, in one word: `done`, `failing`,
+    /// `not-started` (every check still stops at the stub's `todo!()`),
+    /// `does-not-compile` (its chapter did not build) or `not-graded`
+    /// (no check ran for another reason). `None` in reports written before
+    /// the field existed; [`ClassroomTest::state`] then infers it.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// Every mistake named by a check of the exercise that did not pass,
+    /// each once, in suite order (`mistake` is only the first failing
+    /// check's).
+    #[serde(default)]
+    pub mistakes: Vec<String>,
+}
+
+/// Where a learner is on one exercise, as the class view shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum State {
+    /// Every check passed.
+    Done,
+    /// Some check fails for a reason other than the stub's `todo!()`.
+    Failing,
+    /// Every check still stops at the stub's `todo!()`: not begun, so not
+    /// stuck either.
+    NotStarted,
+    /// The chapter did not build, so nothing of it was graded.
+    DoesNotCompile,
+    /// Nothing was graded for another reason (cargo failed, filtered out).
+    NotGraded,
+}
+
+impl State {
+    /// The word a report writes, e.g. `does-not-compile`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Done => "done",
+            State::Failing => "failing",
+            State::NotStarted => "not-started",
+            State::DoesNotCompile => "does-not-compile",
+            State::NotGraded => "not-graded",
+        }
+    }
+
+    /// The state a report's word names.
+    pub fn parse(word: &str) -> Option<State> {
+        [
+            State::Done,
+            State::Failing,
+            State::NotStarted,
+            State::DoesNotCompile,
+            State::NotGraded,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == word)
+    }
+}
+
+impl ClassroomTest {
+    /// Where the learner is on this exercise: the report's `state`, or, in
+    /// a report written before that field, what its other fields say (a
+    /// failure whose only message is the stub's "not yet implemented" is
+    /// not started; an error is not graded).
+    pub fn state(&self) -> State {
+        if let Some(state) = self.state.as_deref().and_then(State::parse) {
+            return state;
+        }
+        match self.status.as_str() {
+            PASS => State::Done,
+            ERROR => State::NotGraded,
+            _ if self.passed == 0
+                && self.mistake.is_none()
+                && self
+                    .message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("not yet implemented")) =>
+            {
+                State::NotStarted
+            }
+            _ => State::Failing,
+        }
+    }
+
+    /// The mistakes its failing checks name: `mistakes`, or in an older
+    /// report the first failing check's `mistake`.
+    pub fn mistake_ids(&self) -> Vec<String> {
+        if self.mistakes.is_empty() {
+            self.mistake.iter().cloned().collect()
+        } else {
+            self.mistakes.clone()
+        }
+    }
+
+    /// The exercise's number, e.g. `3.1`: the first word of its name.
+    pub fn number(&self) -> &str {
+        self.name.split_whitespace().next().unwrap_or("")
+    }
 }
 
 /// Builds a learner's report from a grading run: one test per exercise.
@@ -117,8 +213,14 @@ pub fn report(
                 Graded::Ran(report) => graded_test(ex, report),
                 // Every exercise of the chapter, as an error: the totals
                 // stay comparable across learners.
-                Graded::DidNotCompile(why) | Graded::Broken(why) => not_graded(
+                Graded::DidNotCompile(why) => not_graded(
                     ex,
+                    State::DoesNotCompile,
+                    format!("chapter {} was not graded: {why}", g.chapter.number),
+                ),
+                Graded::Broken(why) => not_graded(
+                    ex,
+                    State::NotGraded,
                     format!("chapter {} was not graded: {why}", g.chapter.number),
                 ),
             });
@@ -138,6 +240,7 @@ pub fn report(
         score: tests.iter().map(|t| t.score).sum(),
         learner,
         grader_hash: None,
+        graded_at: Some(crate::class::time::rfc3339(std::time::SystemTime::now())),
         tests,
     }
 }
@@ -151,6 +254,7 @@ fn graded_test(ex: &Exercise, report: &Report) -> ClassroomTest {
     let Some(standing) = report.exercises.iter().find(|e| e.id == ex.id) else {
         return not_graded(
             ex,
+            State::NotGraded,
             format!(
                 "the results of {} do not list exercise {}",
                 report.package, ex.number
@@ -158,7 +262,11 @@ fn graded_test(ex: &Exercise, report: &Report) -> ClassroomTest {
         );
     };
     if standing.status == ExerciseStatus::NotRun {
-        return not_graded(ex, format!("no check of exercise {} ran", ex.number));
+        return not_graded(
+            ex,
+            State::NotGraded,
+            format!("no check of exercise {} ran", ex.number),
+        );
     }
     let duration_ms = report
         .checks
@@ -170,6 +278,25 @@ fn graded_test(ex: &Exercise, report: &Report) -> ClassroomTest {
     // Done means every check passed; a failing check left behind is a
     // contradiction, and counts against the exercise.
     let done = standing.status == ExerciseStatus::Done && first.is_none();
+    let state = if done {
+        State::Done
+    } else if standing.status == ExerciseStatus::NotStarted {
+        State::NotStarted
+    } else {
+        State::Failing
+    };
+    let mut mistakes: Vec<String> = Vec::new();
+    for check in report.checks.iter().filter(|c| c.exercise == ex.id) {
+        if let Some(m) = check
+            .mistake
+            .as_ref()
+            .filter(|_| check.status != CheckStatus::Pass)
+        {
+            if !mistakes.contains(m) {
+                mistakes.push(m.clone());
+            }
+        }
+    }
     let message = first.map(|check| {
         let mistake = check
             .mistake
@@ -200,11 +327,13 @@ fn graded_test(ex: &Exercise, report: &Report) -> ClassroomTest {
         passed: standing.passed,
         ran: standing.ran,
         duration_ms,
+        state: Some(state.as_str().to_owned()),
+        mistakes,
     }
 }
 
 /// An exercise that could not be graded, and why.
-fn not_graded(ex: &Exercise, why: String) -> ClassroomTest {
+fn not_graded(ex: &Exercise, state: State, why: String) -> ClassroomTest {
     ClassroomTest {
         name: label(ex),
         status: ERROR.to_owned(),
@@ -217,26 +346,9 @@ fn not_graded(ex: &Exercise, why: String) -> ClassroomTest {
         passed: 0,
         ran: 0,
         duration_ms: 0,
+        state: Some(state.as_str().to_owned()),
+        mistakes: Vec::new(),
     }
-}
-
-/// One learner's line in the class view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standing {
-    /// The learner.
-    pub learner: String,
-    /// Exercises done.
-    pub score: u32,
-    /// Exercises graded.
-    pub max_score: u32,
-    /// The exercise they are on (their first unfinished one) with how many
-    /// of its checks pass, or `done`.
-    pub at: String,
-    /// The check they are stuck on (the first failing check of that
-    /// exercise), with its mistake id if any.
-    pub stuck_on: Option<String>,
-    /// Whether the report was graded with the instructor's grading files.
-    pub grader: Grader,
 }
 
 /// A report's grader hash, against the instructor's.
@@ -255,13 +367,28 @@ pub enum Grader {
 }
 
 impl Grader {
+    /// How a report's hash compares with the expected one, if any.
+    pub fn of(report: &ClassroomReport, expected: Option<&Expected>) -> Grader {
+        let hash = report
+            .grader_hash
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .filter(|h| !h.is_empty());
+        match (expected, hash) {
+            (None, hash) => Grader::Unchecked(hash),
+            (Some(_), None) => Grader::Missing,
+            (Some(e), Some(hash)) if hash == e.hash => Grader::Same,
+            (Some(_), Some(hash)) => Grader::Different(hash),
+        }
+    }
+
     /// Whether the report is flagged: graded with other grading files, or
     /// not checkable.
     pub fn flagged(&self) -> bool {
         matches!(self, Grader::Different(_) | Grader::Missing)
     }
 
-    /// The word in the table's `grader` column.
+    /// The word in the view's `grader` column.
     pub fn word(&self) -> String {
         match self {
             Grader::Same => "same".to_owned(),
@@ -283,94 +410,13 @@ pub struct Expected {
     pub from: String,
 }
 
-/// The class: every learner, and the check that holds up the most of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Class {
-    /// One line per learner, by name.
-    pub standings: Vec<Standing>,
-    /// The most common first failing check, and how many learners are on it.
-    pub hardest: Option<(String, usize)>,
-    /// Files that could not be read, with why.
-    pub unreadable: Vec<String>,
-    /// The grader hash every report was compared with, if any.
-    pub expected: Option<Expected>,
-}
-
-/// Reads every `*.json` report in `dir`, comparing each report's grader
-/// hash with `expected` when given.
-pub fn class(dir: &Path, expected: Option<Expected>) -> Result<Class, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut paths: Vec<_> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    let mut standings = Vec::new();
-    let mut unreadable = Vec::new();
-    for path in paths {
-        let report: ClassroomReport = match std::fs::read_to_string(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-        {
-            Ok(r) => r,
-            Err(e) => {
-                unreadable.push(format!("{}: {e}", path.display()));
-                continue;
-            }
-        };
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let first = report.tests.iter().find(|t| t.status != PASS);
-        let hash = report
-            .grader_hash
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .filter(|h| !h.is_empty());
-        let grader = match (&expected, hash) {
-            (None, hash) => Grader::Unchecked(hash),
-            (Some(_), None) => Grader::Missing,
-            (Some(e), Some(hash)) if hash == e.hash => Grader::Same,
-            (Some(_), Some(hash)) => Grader::Different(hash),
-        };
-        standings.push(Standing {
-            learner: report.learner.clone().unwrap_or(stem),
-            score: report.score,
-            max_score: report.max_score,
-            at: first.map_or_else(|| "done".to_owned(), on),
-            stuck_on: first.map(stuck_on),
-            grader,
-        });
-    }
-    standings.sort_by(|a, b| a.learner.cmp(&b.learner));
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in &standings {
-        if let Some(stuck) = &s.stuck_on {
-            *counts.entry(stuck.as_str()).or_default() += 1;
-        }
-    }
-    let hardest = counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-        .map(|(check, n)| (check.to_owned(), n));
-    Ok(Class {
-        standings,
-        hardest,
-        unreadable,
-        expected,
-    })
-}
-
-/// What the grader hashes say, in plain words: one paragraph per kind of
-/// flag, and where the expected hash came from. Empty when every report
-/// was graded with the instructor's grading files.
-pub fn grader_notes(class: &Class) -> Vec<String> {
+/// What the grader hashes of the learners' latest reports say, in plain
+/// words: one paragraph per kind of flag, and where the expected hash came
+/// from. Empty when there is no learner.
+pub fn grader_notes(expected: Option<&Expected>, learners: &[(&str, &Grader)]) -> Vec<String> {
     let mut notes = Vec::new();
-    let Some(expected) = &class.expected else {
-        if !class.standings.is_empty() {
+    let Some(expected) = expected else {
+        if !learners.is_empty() {
             notes.push(
                 "Grader hashes not checked: run `cargo workbook class` inside a checkout of \
                  the course at the commit you grade with, or pass --grader-hash HASH \
@@ -381,11 +427,10 @@ pub fn grader_notes(class: &Class) -> Vec<String> {
         return notes;
     };
     let names = |flag: fn(&Grader) -> bool| -> Vec<&str> {
-        class
-            .standings
+        learners
             .iter()
-            .filter(|s| flag(&s.grader))
-            .map(|s| s.learner.as_str())
+            .filter(|(_, g)| flag(g))
+            .map(|(name, _)| *name)
             .collect()
     };
     let different = names(|g| matches!(g, Grader::Different(_)));
@@ -408,10 +453,9 @@ pub fn grader_notes(class: &Class) -> Vec<String> {
             missing.join(", ")
         ));
     }
-    let checked: Vec<&Grader> = class
-        .standings
+    let checked: Vec<&Grader> = learners
         .iter()
-        .map(|s| &s.grader)
+        .map(|(_, g)| *g)
         .filter(|g| !matches!(g, Grader::Missing))
         .collect();
     if let Some(Grader::Different(first)) = checked.first() {
@@ -434,138 +478,7 @@ pub fn grader_notes(class: &Class) -> Vec<String> {
     notes
 }
 
-/// Where a learner is: the exercise, and how many of its checks pass.
-fn on(test: &ClassroomTest) -> String {
-    if test.ran == 0 {
-        test.name.clone()
-    } else {
-        format!("{} ({}/{} checks)", test.name, test.passed, test.ran)
-    }
-}
-
-/// What holds a learner up: the exercise's first failing check and its
-/// mistake, or that the exercise was not graded.
-fn stuck_on(test: &ClassroomTest) -> String {
-    if test.status == ERROR {
-        return format!("{} (not graded)", test.name);
-    }
-    match (test.check.as_str(), &test.mistake) {
-        ("", _) => test.name.clone(),
-        (check, Some(m)) => format!("{} › {check} [{m}]", test.name),
-        (check, None) => format!("{} › {check}", test.name),
-    }
-}
-
-/// The width of the table's `on` column.
-const ON: usize = 40;
-/// The width of the table's `grader` column: a word, or a short hash.
-const GRADER: usize = 12;
-
-/// The short form of a grader hash, as the table shows it.
+/// The short form of a grader hash, as the view shows it.
 fn short(hash: &str) -> &str {
     crate::grading_files::short(hash)
-}
-
-/// The class as a table for the terminal.
-pub fn table(class: &Class) -> String {
-    let mut out = String::new();
-    let width = class
-        .standings
-        .iter()
-        .map(|s| s.learner.len())
-        .max()
-        .unwrap_or(7)
-        .max(7);
-    let _ = writeln!(
-        out,
-        "{:<width$}  exercises  {:<GRADER$}  {:<ON$}  stuck on",
-        "learner", "grader", "on"
-    );
-    for s in &class.standings {
-        let _ = writeln!(
-            out,
-            "{:<width$}  {:>4}/{:<4}  {:<GRADER$}  {:<ON$}  {}",
-            s.learner,
-            s.score,
-            s.max_score,
-            s.grader.word(),
-            s.at,
-            s.stuck_on.as_deref().unwrap_or("—")
-        );
-    }
-    match &class.hardest {
-        Some((check, n)) => {
-            let _ = writeln!(
-                out,
-                "\nMost of the room is stuck on: {check} ({n} of {} learners)",
-                class.standings.len()
-            );
-        }
-        None if !class.standings.is_empty() => out.push_str("\nEveryone is done.\n"),
-        None => out.push_str("\nNo reports found.\n"),
-    }
-    for u in &class.unreadable {
-        let _ = writeln!(out, "skipped {u}");
-    }
-    for note in grader_notes(class) {
-        let _ = writeln!(out, "\n{note}");
-    }
-    out
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// The class as one self-contained HTML page (no scripts, no external files).
-pub fn html(class: &Class) -> String {
-    let mut rows = String::new();
-    for s in &class.standings {
-        let flag = if s.grader.flagged() {
-            " class=\"flag\""
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            rows,
-            "<tr{flag}><td>{}</td><td><meter min=\"0\" max=\"{}\" value=\"{}\"></meter> {}/{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            html_escape(&s.learner),
-            s.max_score,
-            s.score,
-            s.score,
-            s.max_score,
-            html_escape(&s.grader.word()),
-            html_escape(&s.at),
-            html_escape(s.stuck_on.as_deref().unwrap_or("—")),
-        );
-    }
-    let mut notes = String::new();
-    for note in grader_notes(class) {
-        let _ = writeln!(notes, "<p class=\"note\">{}</p>", html_escape(&note));
-    }
-    let headline = match &class.hardest {
-        Some((check, n)) => format!(
-            "Most of the room is stuck on <strong>{}</strong> ({n} of {} learners).",
-            html_escape(check),
-            class.standings.len()
-        ),
-        None => "Nobody is stuck.".to_owned(),
-    };
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>Tokio Workbook — class</title><style>\
-         body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}\
-         table{{border-collapse:collapse;width:100%}}\
-         th,td{{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #ddd}}\
-         th{{background:#f4f4f4}} .headline{{font-size:1.1rem;margin:1rem 0}}\
-         tr.flag td{{background:#fde8e8}} tr.flag td:nth-child(3){{color:#a00;font-weight:bold}}\
-         .note{{max-width:60rem}}\
-         </style></head><body>\n<h1>Tokio Workbook — class</h1>\n\
-         <p class=\"headline\">{headline}</p>\n\
-         <table><thead><tr><th>learner</th><th>exercises done</th><th>grader</th><th>on</th><th>stuck on</th></tr></thead>\n\
-         <tbody>\n{rows}</tbody></table>\n{notes}</body></html>\n"
-    )
 }

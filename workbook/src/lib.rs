@@ -2,6 +2,7 @@
 //! a terminal. `main.rs` only parses arguments and prints.
 
 pub mod book;
+pub mod class;
 pub mod classroom;
 pub mod doctor;
 pub mod exercises;

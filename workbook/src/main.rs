@@ -12,7 +12,7 @@ use grader::results::ExerciseStatus;
 use workbook::exercises::{self, Target};
 use workbook::grading_files::{self, Difference, GradingFiles};
 use workbook::{
-    book, classroom, doctor, generate, grade, hint, reset, solution, state, watch, workspace,
+    book, class, classroom, doctor, generate, grade, hint, reset, solution, state, watch, workspace,
 };
 
 #[derive(Parser)]
@@ -120,18 +120,30 @@ enum Command {
         #[arg(long, conflicts_with_all = ["json", "base64", "name", "chapter"])]
         grader_files: bool,
     },
-    /// Instructors: who is where, and what most of the room is stuck on.
+    /// Instructors: the room at a glance — who is where, who is stuck, and
+    /// the mistakes most learners are making right now.
     ///
-    /// Reads a folder of learners' `report --json` files, prints a table
-    /// (exercises done, the grader, the exercise each learner is on, its
-    /// first failing check), and writes a self-contained HTML page of the
-    /// same. Every report whose grader hash is not the expected one is
-    /// flagged DIFFERENT (graded with other grading files: an edited or
-    /// out-of-date grader), or MISSING when it has none. The expected hash
-    /// is --grader-hash, or else the grader hash of the workbook checkout
-    /// this runs in; outside one, nothing is compared.
+    /// Reads every learner report (`report --json` files) in DIR and its
+    /// subfolders, and prints a grid of learners × exercises (done,
+    /// failing with the mistake its checks name, not started, does not
+    /// compile), who is stuck, and the mistakes of the moment with how
+    /// many learners make each and the book section that explains it. It
+    /// writes the same as a self-contained page, DIR/class.html (sortable,
+    /// works offline). Each learner's history is what makes "stuck": hand
+    /// in a new report as often as you like, in a new file or over the old
+    /// one — `class` keeps a copy of every report it reads in
+    /// DIR/.class-history/ (new files only). Stuck means failing the same
+    /// exercise (or its chapter not compiling) in the last --stuck-after
+    /// reports in a row, or for more than --stuck-minutes between the
+    /// first of them and the latest; not started is never stuck. With --serve, it serves the page on 127.0.0.1 and keeps it
+    /// up to date as reports land, until Ctrl-C. Every report whose grader
+    /// hash is not the expected one is flagged DIFFERENT (graded with
+    /// other grading files: an edited or out-of-date grader), or MISSING
+    /// when it has none. The expected hash is --grader-hash, or else the
+    /// grader hash of the workbook checkout this runs in; outside one,
+    /// nothing is compared.
     Class {
-        /// The folder of reports (one .json per learner).
+        /// The folder of reports (any number of .json files per learner).
         dir: PathBuf,
         /// Where to write the HTML page (default: DIR/class.html).
         #[arg(long)]
@@ -140,6 +152,19 @@ enum Command {
         /// checkout's, as `cargo workbook report --grader-hash` prints it).
         #[arg(long, value_name = "HASH")]
         grader_hash: Option<String>,
+        /// Serve the page on 127.0.0.1 and follow new reports until Ctrl-C.
+        #[arg(long)]
+        serve: bool,
+        /// The port to serve on (default: any free one; the URL is printed).
+        #[arg(long, requires = "serve", default_value_t = 0)]
+        port: u16,
+        /// Stuck: an exercise failing in this many of a learner's latest
+        /// reports in a row…
+        #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+        stuck_after: u64,
+        /// …or for more than this many minutes.
+        #[arg(long, value_name = "M", default_value_t = 15)]
+        stuck_minutes: u64,
     },
     /// Instructors' CI: grade a learner's checkout with the course's grader.
     ///
@@ -236,7 +261,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             dir,
             html,
             grader_hash,
-        } => return class(dir, html.as_deref(), grader_hash.as_deref()),
+            serve,
+            port,
+            stuck_after,
+            stuck_minutes,
+        } => {
+            let rules = class::Rules {
+                reports: usize::try_from(*stuck_after).unwrap_or(usize::MAX),
+                minutes: *stuck_minutes,
+            };
+            let port = serve.then_some(*port);
+            return class_cmd(dir, html.as_deref(), grader_hash.as_deref(), rules, port);
+        }
         Command::Overlay { learner, course } => return overlay(learner, course.as_deref()),
         _ => {}
     }
@@ -662,13 +698,34 @@ fn overlay(learner: &Path, course: Option<&Path>) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn class(dir: &Path, html: Option<&Path>, grader_hash: Option<&str>) -> Result<ExitCode, String> {
-    let class = classroom::class(dir, expected_grader(grader_hash)?)?;
-    print!("{}", classroom::table(&class));
+/// `class`: the table and the page, then, with `--serve` (a port), the
+/// server until Ctrl-C.
+fn class_cmd(
+    dir: &Path,
+    html: Option<&Path>,
+    grader_hash: Option<&str>,
+    rules: class::Rules,
+    serve: Option<u16>,
+) -> Result<ExitCode, String> {
+    let expected = expected_grader(grader_hash)?;
     let page = html.map_or_else(|| dir.join("class.html"), Path::to_path_buf);
-    std::fs::write(&page, classroom::html(&class))
-        .map_err(|e| format!("cannot write {}: {e}", page.display()))?;
+    let (view, kept) = class::read(dir, expected.clone(), rules)?;
+    if let Err(e) = kept {
+        eprintln!("workbook: cannot keep the reports' history: {e}");
+    }
+    print!("{}", class::text::table(&view));
+    let now = class::time::unix(SystemTime::now());
+    class::write_page(&page, &class::page::html(&view, "static", now))?;
     println!("HTML: {}", page.display());
+    if let Some(port) = serve {
+        class::serve::serve(class::serve::Options {
+            dir: dir.to_path_buf(),
+            html: page,
+            expected,
+            rules,
+            port,
+        })?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,7 +5,8 @@ use grader::manifest::{Chapter, MANIFEST};
 use grader::results::report::{CheckReport, ExerciseReport, FORMAT, Report};
 use grader::results::{CheckStatus, ExerciseStatus};
 use serde_json::Value;
-use workbook::classroom::{self, ClassroomReport, Grader};
+use workbook::class::{self, Rules, View};
+use workbook::classroom::{self, ClassroomReport, Grader, State};
 use workbook::grade::{ChapterGrade, Graded};
 
 fn chapter(n: u32) -> Chapter {
@@ -119,6 +120,25 @@ fn a_report_has_the_shape_the_classroom_reporter_reads() {
     // The grader hash is a field of its own beside `tests`, which the
     // reporter does not read.
     assert_eq!(json["grader_hash"], HASH_A);
+    // So are the time it was graded and each exercise's state and mistakes.
+    let at = json["graded_at"].as_str().expect("graded_at");
+    assert!(class::time::parse(at).is_some(), "{at}");
+    let states: Vec<&str> = json["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| t["state"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(&states[..3], ["failing", "done", "not-started"]);
+    assert!(
+        states[MANIFEST.exercises_of(1).count()..]
+            .iter()
+            .all(|s| *s == "does-not-compile")
+    );
+    assert_eq!(
+        json["tests"][0]["mistakes"],
+        serde_json::json!(["forgotten-await"])
+    );
 }
 
 /// Two grader hashes, as `report --grader-hash` prints them.
@@ -144,6 +164,21 @@ fn reports(name: &str, learners: &[(&str, Option<&str>)]) -> std::path::PathBuf 
     dir
 }
 
+/// The class view of a folder, with the default rules for "stuck".
+fn read(dir: &std::path::Path, expected: Option<classroom::Expected>) -> View {
+    let (view, kept) = class::read(dir, expected, Rules::default()).expect("reads the folder");
+    kept.expect("keeps the history");
+    view
+}
+
+/// The page loads nothing from anywhere: no script, style or font from a
+/// file or the network (links to the book are links, not loads).
+fn assert_self_contained(html: &str) {
+    for load in ["<script src", "<link", "@import", "url(", "<img", "<iframe"] {
+        assert!(!html.contains(load), "the page loads something: {load}");
+    }
+}
+
 fn expected(hash: &str) -> Option<classroom::Expected> {
     Some(classroom::Expected {
         hash: hash.to_owned(),
@@ -165,9 +200,9 @@ fn the_class_view_flags_a_report_graded_by_another_grader() {
             ("oldie", None),
         ],
     );
-    let class = classroom::class(&dir, expected(HASH_A)).expect("reads");
-    let graders: Vec<(&str, &Grader)> = class
-        .standings
+    let view = read(&dir, expected(HASH_A));
+    let graders: Vec<(&str, &Grader)> = view
+        .rows
         .iter()
         .map(|s| (s.learner.as_str(), &s.grader))
         .collect();
@@ -180,7 +215,7 @@ fn the_class_view_flags_a_report_graded_by_another_grader() {
             ("oldie", &Grader::Missing),
         ]
     );
-    let table = classroom::table(&class);
+    let table = class::text::table(&view);
     let line = |who: &str| {
         table
             .lines()
@@ -189,7 +224,9 @@ fn the_class_view_flags_a_report_graded_by_another_grader() {
             .to_owned()
     };
     assert!(
-        table.lines().next().is_some_and(|l| l.contains("grader")),
+        table
+            .lines()
+            .any(|l| l.starts_with("learner") && l.contains("grader")),
         "{table}"
     );
     assert!(line("ada ").contains(" same "), "{table}");
@@ -215,16 +252,23 @@ fn the_class_view_flags_a_report_graded_by_another_grader() {
     );
     assert!(!table.contains("Every report agrees"), "{table}");
 
-    let html = classroom::html(&class);
+    let html = class::page::html(&view, "static", 0);
     assert!(html.contains("<th>grader</th>"), "{html}");
     assert!(
-        html.contains("<tr class=\"flag\"><td>mallory</td>") && html.contains("<td>DIFFERENT</td>"),
+        html.contains("<tr class=\"learner flag\" data-learner=\"mallory\"")
+            && html.contains("<td class=\"grader\">DIFFERENT</td>"),
         "{html}"
     );
-    assert!(html.contains("<tr class=\"flag\"><td>oldie</td>"), "{html}");
-    assert!(html.contains("<tr><td>ada</td>"), "{html}");
+    assert!(
+        html.contains("<tr class=\"learner flag\" data-learner=\"oldie\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<tr class=\"learner\" data-learner=\"ada\""),
+        "{html}"
+    );
     assert!(html.contains("DIFFERENT grader (mallory)"), "{html}");
-    assert!(!html.contains("<script"), "self-contained and inert");
+    assert_self_contained(&html);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -238,20 +282,20 @@ fn the_class_view_without_or_with_a_stale_expected_hash_says_so() {
         "class-stale",
         &[("ada", Some(HASH_B)), ("grace", Some(HASH_B))],
     );
-    let class = classroom::class(&dir, expected(HASH_A)).expect("reads");
-    let table = classroom::table(&class);
+    let view = read(&dir, expected(HASH_A));
+    let table = class::text::table(&view);
     assert!(
         table.contains("Every report agrees on grader bbbbbbbbbbbb and none on yours"),
         "{table}"
     );
 
-    let class = classroom::class(&dir, None).expect("reads");
-    assert!(class.standings.iter().all(|s| !s.grader.flagged()));
+    let view = read(&dir, None);
+    assert!(view.rows.iter().all(|s| !s.grader.flagged()));
     assert_eq!(
-        class.standings[0].grader,
+        view.rows[0].grader,
         Grader::Unchecked(Some(HASH_B.to_owned()))
     );
-    let table = classroom::table(&class);
+    let table = class::text::table(&view);
     assert!(
         table
             .lines()
@@ -360,62 +404,156 @@ fn a_finished_chapter_scores_every_exercise() {
     assert_eq!(report.max_score as usize, MANIFEST.exercises_of(1).count());
 }
 
+/// `report --json` for a learner at `minute` past some hour, from
+/// [`partly_done`] with `change` applied.
+fn report_at(learner: &str, minute: u64, change: impl FnOnce(&mut ClassroomReport)) -> String {
+    let mut report = classroom::report(&MANIFEST, &[partly_done()], Some(learner.to_owned()));
+    report.graded_at = Some(class::time::format_unix(1_795_750_000 + minute * 60));
+    change(&mut report);
+    serde_json::to_string_pretty(&report).expect("json")
+}
+
+/// Marks every exercise of a report done.
+fn all_done(report: &mut ClassroomReport) {
+    for t in &mut report.tests {
+        t.status = "pass".to_owned();
+        t.state = Some("done".to_owned());
+        t.score = 1;
+        t.message = None;
+        t.check.clear();
+        t.mistake = None;
+        t.mistakes.clear();
+        t.passed = t.ran;
+    }
+    report.score = report.max_score;
+    report.status = "pass".to_owned();
+}
+
+/// Proves the class view of a folder tells the truth: the count of a
+/// mistake is learners of the room ("2 of 4"), with a link to the book; a
+/// not-started exercise is not stuck; a learner whose chapter does not
+/// compile is a row of their own, not hidden; a corrupt file and a foreign
+/// one are a line each, not a crash; an old report without the new fields
+/// still reads.
 #[test]
-fn the_class_view_names_the_check_most_of_the_room_is_stuck_on() {
+fn the_class_view_counts_mistakes_and_hides_no_learner() {
     let dir = std::env::temp_dir().join(format!("workbook-class-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create folder");
-    for name in ["ada", "grace", "linus"] {
-        let mut report = classroom::report(&MANIFEST, &[partly_done()], Some(name.to_owned()));
-        if name == "linus" {
-            for t in &mut report.tests {
-                t.status = "pass".to_owned();
-                t.score = 1;
-                t.message = None;
-                t.check.clear();
-                t.mistake = None;
-                t.passed = t.ran;
-            }
-            report.score = report.max_score;
-            report.status = "pass".to_owned();
-        }
-        std::fs::write(
-            dir.join(format!("{name}.json")),
-            serde_json::to_string(&report).expect("json"),
-        )
-        .expect("write report");
-    }
-    std::fs::write(dir.join("garbage.json"), "{ not json").expect("write");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write("ada.json", &report_at("ada", 0, |_| {}));
+    write("grace.json", &report_at("grace", 0, |_| {}));
+    write("linus.json", &report_at("linus", 0, all_done));
+    let broken = ChapterGrade {
+        chapter: chapter(1),
+        graded: Graded::DidNotCompile("error[E0308]: mismatched types".to_owned()),
+    };
+    let mut bob = classroom::report(&MANIFEST, &[broken], Some("bob".to_owned()));
+    bob.graded_at = Some(class::time::format_unix(1_795_750_000));
+    write("bob.json", &serde_json::to_string(&bob).expect("json"));
+    write("garbage.json", "{ not json");
+    write(
+        "results.json",
+        r#"{"format":"tokio-workbook-results/1","chapter":1,"checks":[]}"#,
+    );
 
-    let class = classroom::class(&dir, None).expect("reads the folder");
-    assert_eq!(class.standings.len(), 3);
-    let (check, n) = class.hardest.clone().expect("someone is stuck");
-    assert_eq!(n, 2);
-    let ex = MANIFEST.exercises_of(1).next().expect("an exercise");
-    assert_eq!(
-        check,
-        format!(
-            "{} {} › the_set_reaches_the_server [forgotten-await]",
-            ex.number, ex.title
-        )
+    let view = read(&dir, None);
+    let learners: Vec<&str> = view.rows.iter().map(|r| r.learner.as_str()).collect();
+    assert_eq!(learners, ["ada", "bob", "grace", "linus"]);
+    let first = MANIFEST.exercises_of(1).next().expect("an exercise");
+    assert_eq!(view.columns[0].number, first.number);
+    let state = |who: usize, col: usize| view.rows[who].cells[col].as_ref().map(|c| c.state);
+    assert_eq!(state(0, 0), Some(State::Failing));
+    assert_eq!(state(0, 1), Some(State::Done));
+    assert_eq!(state(0, 2), Some(State::NotStarted));
+    assert!(
+        (0..view.columns.len()).all(|c| state(1, c) == Some(State::DoesNotCompile)),
+        "bob's chapter does not compile: every cell says so"
     );
-    let ada = &class.standings[0];
-    assert_eq!(ada.learner, "ada");
+    assert_eq!(state(3, 0), Some(State::Done));
     assert_eq!(
-        (ada.score, ada.max_score as usize),
-        (1, MANIFEST.exercises_of(1).count())
+        (view.rows[0].done, view.rows[1].done, view.rows[3].done),
+        (1, 0, 3)
     );
-    assert_eq!(ada.at, format!("{} {} (1/3 checks)", ex.number, ex.title));
+
+    assert_eq!(view.mistakes.len(), 1, "{:?}", view.mistakes);
+    assert_eq!(view.mistakes[0].mistake, "forgotten-await");
+    assert_eq!(view.mistakes[0].learners, ["ada", "grace"]);
+    assert!(
+        view.stuck().is_empty(),
+        "one report each: nobody is stuck yet"
+    );
+
+    let skipped: Vec<String> = view
+        .skipped
+        .iter()
+        .map(|s| format!("{}: {}", s.path.display(), s.why))
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(
+        skipped[0].starts_with("garbage.json: not JSON"),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped[1].starts_with("results.json: one chapter's raw results"),
+        "{skipped:?}"
+    );
+
+    let table = class::text::table(&view);
+    let book = grader::mistakes::FORGOTTEN_AWAIT.book.url();
+    assert!(
+        table.contains(&format!(
+            "[forgotten-await] in {}: 2 of 4 (ada, grace) — {book}",
+            first.number
+        )),
+        "{table}"
+    );
+    assert!(
+        table.contains("bob: chapter 1 — error[E0308]: mismatched types"),
+        "{table}"
+    );
+    assert!(table.contains("skipped garbage.json: not JSON"), "{table}");
+    assert!(!table.contains("Most of the room"), "{table}");
+    let html = class::page::html(&view, "static", 0);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains(&format!("<a href=\"{book}\"")) && html.contains("<strong>2 of 4</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("data-learner=\"bob\"") && html.contains("does not compile"));
+    assert!(html.contains("garbage.json"));
+    assert_self_contained(&html);
+
+    // An old report, written before `graded_at`, `state` and `mistakes`.
+    let mut old: serde_json::Value =
+        serde_json::from_str(&report_at("old", 0, |_| {})).expect("json");
+    old.as_object_mut().expect("object").remove("graded_at");
+    for t in old["tests"].as_array_mut().expect("tests") {
+        let t = t.as_object_mut().expect("test");
+        t.remove("state");
+        t.remove("mistakes");
+    }
+    write("old.json", &old.to_string());
+    let view = read(&dir, None);
+    let row = view
+        .rows
+        .iter()
+        .find(|r| r.learner == "old")
+        .expect("old's row");
+    let states: Vec<Option<State>> = row
+        .cells
+        .iter()
+        .map(|c| c.as_ref().map(|c| c.state))
+        .collect();
     assert_eq!(
-        class.unreadable.len(),
-        1,
-        "the broken file is reported, not fatal"
+        &states[..3],
+        [
+            Some(State::Failing),
+            Some(State::Done),
+            Some(State::NotStarted)
+        ]
     );
-    let table = classroom::table(&class);
-    assert!(table.contains("linus") && table.contains("done"), "{table}");
-    let html = classroom::html(&class);
-    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<td>ada</td>"));
-    assert!(!html.contains("<script"), "self-contained and inert");
+    assert_eq!(view.mistakes[0].learners.len(), 3);
     let _ = std::fs::remove_dir_all(&dir);
 
     // Round trip: what `report --json` writes, `class` reads.
@@ -425,6 +563,66 @@ fn the_class_view_names_the_check_most_of_the_room_is_stuck_on() {
     )
     .expect("parses back");
     assert_eq!(report.learner, None);
+}
+
+/// Proves a learner's history survives their file being replaced: `class`
+/// keeps a copy of each report it reads (new files only; the learner's
+/// file is never written), so three reports failing the same exercise make
+/// that learner stuck even though one file held them in turn; and that a
+/// report handed in as a new file counts the same.
+#[test]
+fn history_is_kept_so_a_replaced_report_still_counts_towards_stuck() {
+    let dir = std::env::temp_dir().join(format!("workbook-class-history-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create folder");
+    let ada = dir.join("ada.json");
+    let first = MANIFEST.exercises_of(1).next().expect("an exercise");
+    for minute in [0, 3, 6] {
+        let text = report_at("ada", minute, |_| {});
+        std::fs::write(&ada, &text).expect("write");
+        let view = read(&dir, None);
+        assert_eq!(
+            std::fs::read_to_string(&ada).expect("read"),
+            text,
+            "the learner's file is untouched"
+        );
+        let stuck = view.stuck();
+        if minute < 6 {
+            assert!(stuck.is_empty(), "minute {minute}: {stuck:?}");
+        } else {
+            assert_eq!(stuck.len(), 1, "{stuck:?}");
+            assert_eq!(
+                (stuck[0].learner.as_str(), stuck[0].on.as_str()),
+                ("ada", first.number.as_str())
+            );
+            assert_eq!((stuck[0].streak.reports, stuck[0].streak.minutes()), (3, 6));
+            assert_eq!(stuck[0].mistakes, ["forgotten-await"]);
+            assert_eq!(view.rows[0].reports, 3);
+        }
+    }
+    let kept = std::fs::read_dir(dir.join(class::load::HISTORY).join("ada"))
+        .expect("ada's history")
+        .count();
+    assert_eq!(kept, 3);
+    // Reading again copies nothing new.
+    let (_, copied) = class::read(&dir, None, Rules::default()).expect("reads");
+    assert_eq!(copied, Ok(0));
+
+    // Grace hands in new files instead; her second one is done: not stuck.
+    std::fs::write(dir.join("grace-1.json"), report_at("grace", 0, |_| {})).expect("write");
+    std::fs::write(dir.join("grace-2.json"), report_at("grace", 20, all_done)).expect("write");
+    let view = read(&dir, None);
+    let grace = view
+        .rows
+        .iter()
+        .find(|r| r.learner == "grace")
+        .expect("grace");
+    assert_eq!(
+        (grace.reports, grace.done),
+        (2, MANIFEST.exercises_of(1).count())
+    );
+    assert!(view.stuck().iter().all(|s| s.learner != "grace"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Proves the scoreboard counts exercises done (every check passed) and

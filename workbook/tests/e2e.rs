@@ -245,8 +245,8 @@ fn reset_restores_the_stub_and_keeps_a_backup() {
     );
 }
 
-/// Two learners' reports make a class view: a table, the check most of the
-/// room is stuck on, and an HTML page.
+/// Three learners' reports make a class view: a grid of learners ×
+/// exercises (two not started, one done), and an HTML page.
 #[test]
 #[ignore = "end to end: builds chapter crates; run by .ci/run"]
 fn a_class_report_shows_who_is_where() {
@@ -291,7 +291,7 @@ fn a_class_report_shows_who_is_where() {
     let shown = ws.normalise(&stdout(&out).replace(&reports.display().to_string(), "[REPORTS]"));
     insta::assert_snapshot!(shown);
     let html = std::fs::read_to_string(reports.join("class.html")).expect("class.html written");
-    assert!(html.contains("<td>grace</td>") && html.contains("Most of the room is stuck on"));
+    assert!(html.contains("data-learner=\"grace\"") && html.contains("Mistakes right now"));
     let _ = std::fs::remove_dir_all(&reports);
 }
 
@@ -386,7 +386,7 @@ fn a_report_records_its_grader_hash_and_class_flags_the_odd_one_out() {
     insta::assert_snapshot!(shown);
     let html = std::fs::read_to_string(reports.join("class.html")).expect("class.html written");
     assert!(
-        html.contains("<tr class=\"flag\"><td>mallory</td>"),
+        html.contains("<tr class=\"learner flag\" data-learner=\"mallory\""),
         "{html}"
     );
     assert!(html.contains("DIFFERENT grader (mallory)"), "{html}");
