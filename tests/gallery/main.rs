@@ -491,6 +491,18 @@ fn cases() -> Vec<Case> {
             "blocking-in-async"
         ),
         entry!(
+            chapter2,
+            accept_loop_in_a_task,
+            "2.2-spawn-per-connection::the_listener_closes_when_serve_is_dropped",
+            "listener-outlives-serve"
+        ),
+        entry!(
+            chapter3,
+            static_store,
+            "3.1-shared-store::two_servers_keep_their_own_stores",
+            "global-store"
+        ),
+        entry!(
             chapter3,
             spin_relock,
             "3.1-shared-store::a_set_on_one_connection_is_visible_on_another",

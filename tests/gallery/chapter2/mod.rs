@@ -5,6 +5,7 @@
 //! the trait's defaults stand in for the rest, which its designated check
 //! never calls.
 
+pub mod accept_loop_in_a_task;
 pub mod accepts_once;
 pub mod awaits_each_task;
 pub mod case_insensitive_keys;

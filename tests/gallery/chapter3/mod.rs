@@ -24,6 +24,7 @@ pub mod shard_by_length;
 pub mod sharded_db_per_connection;
 pub mod sleeps_between_commands;
 pub mod spin_relock;
+pub mod static_store;
 pub mod std_guard_across_await;
 pub mod store_per_connection;
 pub mod string_values;

@@ -128,6 +128,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 checks::protocol::an_error_reply_is_one_frame::<E<A>>
             ),
             check!(accept, the_server_closes_after_the_client_hangs_up::<E<A>>),
+            check!(
+                accept,
+                checks::hygiene::the_listener_closes_when_serve_is_dropped::<E<A>>
+            ),
             check!(spawn, an_idle_client_does_not_block_others::<C<A>>),
             check!(spawn, answers_every_command_on_a_connection::<C<A>>),
             check!(spawn, serves_the_next_client_after_one_leaves::<C<A>>),
@@ -147,6 +151,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             ),
             check!(spawn, checks::protocol::an_error_reply_is_one_frame::<C<A>>),
             check!(spawn, the_server_closes_after_the_client_hangs_up::<C<A>>),
+            check!(
+                spawn,
+                checks::hygiene::the_listener_closes_when_serve_is_dropped::<C<A>>
+            ),
             check!(getset, set_and_get_match_the_reference_transcript::<G<A>>),
             check!(
                 getset,
@@ -158,6 +166,14 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 checks::protocol::an_error_reply_is_one_frame::<G<A>>
             ),
             check!(getset, the_server_closes_after_the_client_hangs_up::<G<A>>),
+            check!(
+                getset,
+                checks::hygiene::the_listener_closes_when_serve_is_dropped::<G<A>>
+            ),
+            check!(
+                getset,
+                checks::hygiene::two_servers_keep_their_own_stores::<G<A>>
+            ),
             check!(getset, a_malformed_frame_gets_an_error_or_a_close::<G<A>>),
             check!(
                 getset,

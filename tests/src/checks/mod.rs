@@ -10,6 +10,7 @@
 //! [`Serve`]: crate::fixtures::Serve
 
 pub mod blocking;
+pub mod hygiene;
 pub mod model;
 pub mod protocol;
 pub mod server;

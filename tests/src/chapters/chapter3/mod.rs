@@ -163,6 +163,14 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 shared,
                 server::the_server_closes_after_the_client_hangs_up::<S<A>>
             ),
+            check!(
+                shared,
+                checks::hygiene::the_listener_closes_when_serve_is_dropped::<S<A>>
+            ),
+            check!(
+                shared,
+                checks::hygiene::two_servers_keep_their_own_stores::<S<A>>
+            ),
             check!(shared, a_slow_reader_does_not_freeze_the_store::<S<A>>),
             check!(
                 shared,
@@ -216,6 +224,14 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(
                 sharded,
                 server::the_server_closes_after_the_client_hangs_up::<D<A>>
+            ),
+            check!(
+                sharded,
+                checks::hygiene::the_listener_closes_when_serve_is_dropped::<D<A>>
+            ),
+            check!(
+                sharded,
+                checks::hygiene::two_servers_keep_their_own_stores::<D<A>>
             ),
             check!(
                 sharded,
