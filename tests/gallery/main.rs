@@ -492,6 +492,12 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter2,
+            block_in_place_per_command,
+            "2.3-get-and-set::no_request_blocks_the_runtime",
+            "blocking-in-async"
+        ),
+        entry!(
+            chapter2,
             accept_loop_in_a_task,
             "2.2-spawn-per-connection::the_listener_closes_when_serve_is_dropped",
             "listener-outlives-serve"

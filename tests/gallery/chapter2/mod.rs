@@ -8,6 +8,7 @@
 pub mod accept_loop_in_a_task;
 pub mod accepts_once;
 pub mod awaits_each_task;
+pub mod block_in_place_per_command;
 pub mod case_insensitive_keys;
 pub mod echoes_the_frame;
 pub mod empty_string_for_missing_key;

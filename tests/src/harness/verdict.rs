@@ -165,9 +165,24 @@ pub(crate) fn classify(seen: &Seen<'_>) -> Outcome {
     // A check may fail by its own test while a learner task panicked
     // elsewhere; the panic is usually the real story.
     if result.is_some() {
+        // The same panic in every connection's task is one story, told once.
+        let mut told: Vec<(&str, &str)> = Vec::new();
         for p in &panics {
+            if told.contains(&(p.message.as_str(), p.location.as_str())) {
+                continue;
+            }
+            told.push((&p.message, &p.location));
+            let again = panics
+                .iter()
+                .filter(|q| q.message == p.message && q.location == p.location)
+                .count()
+                > 1;
             let (text, m) = describe_panic(p);
-            message.push_str("  meanwhile, in a task of yours:\n");
+            message.push_str(if again {
+                "  meanwhile, in tasks of yours (the same panic, more than once):\n"
+            } else {
+                "  meanwhile, in a task of yours:\n"
+            });
             for line in text.lines() {
                 message.push_str("    ");
                 message.push_str(line);
