@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 
 use crate::checks::{self, server::replay};
 use crate::failure::{Failure, describe_bytes};
-use crate::fixtures::gate::{GetGate, gate_wait};
+use crate::fixtures::gate::{GATE_WAIT, GetGate, block_on_paused};
 use crate::fixtures::{RedisFixture, Serve, block_on, command, serving};
 use crate::harness::scaled;
 use crate::manifest::exercise;
@@ -290,25 +290,30 @@ fn expected_values(keys: &[String]) -> Vec<Option<Bytes>> {
 type Fetched = (GetGate, Vec<String>, Vec<Option<Bytes>>);
 
 /// Starts a gate for the run's keys and runs the learner's `fetch_all`
-/// through it.
+/// through it, both on one runtime on a paused clock: the gate's wait is
+/// exact and takes no real time.
 fn run_fetch<A: Api>() -> Result<Fetched, Failure> {
     let keys = fetch_keys();
-    let borrowed: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let gate = GetGate::start(&borrowed);
-    let addr = gate.addr;
-    let limit = scaled(Duration::from_secs(8));
     let asked = keys.clone();
-    let values = block_on(async move {
-        match tokio::time::timeout(limit, A::fetch_all(addr, asked)).await {
+    // Virtual time: only a client that waits for something that never
+    // comes reaches it, and then at once.
+    let limit = Duration::from_secs(8);
+    let (gate, values) = block_on_paused(async move {
+        let borrowed: Vec<&str> = asked.iter().map(String::as_str).collect();
+        let gate = GetGate::start(&borrowed).await;
+        let values = match tokio::time::timeout(limit, A::fetch_all(gate.addr, asked.clone())).await
+        {
             Ok(Ok(values)) => Ok(values),
             Ok(Err(e)) => Err(Failure::new(format!("fetch_all returned Err({e})."))),
             Err(_) => Err(Failure::new(format!(
-                "fetch_all did not return within {}.",
+                "fetch_all did not return, although the grader's server had nothing left \
+                 to do ({} on the test's paused clock).",
                 crate::harness::runner::seconds(limit)
             ))),
-        }
-    })?;
-    Ok((gate, keys, values))
+        };
+        (gate, values)
+    });
+    Ok((gate, keys, values?))
 }
 
 fn show_values(values: &[Option<Bytes>]) -> String {
@@ -367,7 +372,7 @@ pub fn runs_the_tasks_at_the_same_time<A: Api>() -> Result<(), Failure> {
         return Err(Failure::new(format!(
             "The server held each GET for up to {} ms waiting for the other {}, and they did \
              not come: your tasks ran one after another.",
-            gate_wait().as_millis(),
+            GATE_WAIT.as_millis(),
             keys.len() - 1
         ))
         .expected(format!(
