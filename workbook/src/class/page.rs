@@ -263,11 +263,7 @@ fn view_html(view: &View, now: u64) -> String {
     );
 
     // Chapters that do not compile, with the compiler's first error.
-    let broken: Vec<_> = view
-        .rows
-        .iter()
-        .flat_map(|r| r.not_compiling.iter().map(move |c| (r, c)))
-        .collect();
+    let broken = view.not_compiling();
     if !broken.is_empty() {
         out.push_str("<section id=\"not-compiling\"><h2>Does not compile</h2><ul>\n");
         for (row, (chapter, why)) in broken {

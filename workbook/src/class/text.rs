@@ -109,11 +109,7 @@ pub fn table(view: &View) -> String {
         }
     }
 
-    let broken: Vec<_> = view
-        .rows
-        .iter()
-        .flat_map(|r| r.not_compiling.iter().map(move |c| (r, c)))
-        .collect();
+    let broken = view.not_compiling();
     if !broken.is_empty() {
         out.push_str("\nDoes not compile:\n");
         for (row, (chapter, why)) in broken {

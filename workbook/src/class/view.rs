@@ -153,6 +153,15 @@ pub struct View {
 }
 
 impl View {
+    /// Every chapter that does not compile, with its learner's row and the
+    /// compiler's words.
+    pub fn not_compiling(&self) -> Vec<(&Row, &(String, String))> {
+        self.rows
+            .iter()
+            .flat_map(|r| r.not_compiling.iter().map(move |c| (r, c)))
+            .collect()
+    }
+
     /// Builds the view from every report read.
     pub fn build(loaded: &Loaded, expected: Option<Expected>, rules: Rules) -> View {
         let columns = columns(loaded);
