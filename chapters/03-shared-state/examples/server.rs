@@ -22,7 +22,10 @@ const SERVERS: &[(&str, &str)] = &[
         "3.1",
         "GET and SET from one store that every connection shares",
     ),
-    ("3.5", "GET and SET from a sharded store, shards picked by your 3.4"),
+    (
+        "3.5",
+        "GET and SET from a sharded store, shards picked by your 3.4",
+    ),
 ];
 
 /// Starts the server of `exercise` on `listener`; `None` if it has none.

@@ -258,4 +258,38 @@ mod tests {
             &Trial::test("3.1-shared-store::shares", || Ok(()))
         ));
     }
+
+    /// Proves the book's grading page states the waits the messages print
+    /// (at `WORKBOOK_TIMEOUT_SCALE=1`), so a learner who reads "within 3 s"
+    /// finds 3 s there too.
+    #[test]
+    fn the_grading_page_states_the_waits_the_messages_print() {
+        use runner::seconds;
+        let page = include_str!("../../../book/src/grading.md").replace('\n', " ");
+        let stated = [
+            format!("deadline: {}", seconds(crate::suite::DEFAULT_DEADLINE)),
+            format!(
+                "store checks of 3.2–3.4: {}",
+                seconds(crate::chapters::chapter3::STORE_DEADLINE)
+            ),
+            format!(
+                "no reply within {}",
+                seconds(crate::fixtures::client::REPLY_TIMEOUT)
+            ),
+            format!(
+                "sent nothing within {}",
+                seconds(crate::checks::model::run::Timing::confirm().reply)
+            ),
+            format!(
+                "arrive together: {} ms",
+                crate::fixtures::gate::GATE_WAIT.as_millis()
+            ),
+        ];
+        for wait in stated {
+            assert!(
+                page.contains(&wait),
+                "book/src/grading.md should say {wait:?}"
+            );
+        }
+    }
 }
