@@ -134,7 +134,7 @@ for chapter in "$scratch"/chapters/[0-9][0-9]-*/; do
     [ -f "$chapter/examples/server.rs" ] || continue
     grep -q -- '--exercise' "$chapter/examples/server.rs" || continue
     package=$(sed -n 's/^name = "\(chapter-[0-9]*\)"$/\1/p' "$chapter/Cargo.toml")
-    echo "==> $package: examples/server.rs"
+    echo "  $package: examples/server.rs"
 
     # The exercises it serves, from its own usage text.
     # Built before they run, so that no deadline below counts compile time.
@@ -162,7 +162,7 @@ for chapter in "$scratch"/chapters/[0-9][0-9]-*/; do
             --example server -- --exercise "$ex") >"$log" 2>&1 &
         server_pid=$!
         port=$(wait_for_port)
-        echo "  $package --exercise $ex on port $port"
+        echo "    --exercise $ex on port $port"
         (cd "$scratch" && CARGO_TARGET_DIR="$scratch_target" poke "$ex" "$port")
 
         # Ctrl-C stops it, cleanly.
