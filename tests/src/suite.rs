@@ -31,6 +31,11 @@ pub struct Check {
     /// function passes it. It counts only once the exercise's other checks
     /// pass ([`crate::results::settle_guards`]).
     pub guard: bool,
+    /// The check's finding comes before the exercise's `todo!()`: the stub
+    /// asks the learner to read it first (2.5's future that is not `Send`).
+    /// When the `todo!()` decides the verdict, this check's own failure is
+    /// shown under its message.
+    pub before_todo: bool,
 }
 
 impl Check {
@@ -49,7 +54,15 @@ impl Check {
             deadline: DEFAULT_DEADLINE,
             on_stuck: mistakes::STUCK,
             guard: false,
+            before_todo: false,
         }
+    }
+
+    /// Shows the check's failure even while the exercise is a `todo!()`
+    /// (see [`Check::before_todo`](Check#structfield.before_todo)).
+    pub const fn before_todo(mut self) -> Self {
+        self.before_todo = true;
+        self
     }
 
     /// Marks the check as a guard: it counts only when the exercise's

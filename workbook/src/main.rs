@@ -82,6 +82,30 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Talks to a Redis server, such as yours: `cli --port 6380 get hello`.
+    ///
+    /// Sends one command (`get KEY`, `set KEY VALUE`, `ping`, or any other
+    /// words) and prints the reply as redis-cli does: "world", (nil), OK,
+    /// (error) …. Without a command it stays connected and reads one command
+    /// a line (quotes and \x00-style escapes as in redis-cli); Ctrl-D
+    /// leaves. Start your server with `cargo run -p chapter-N --example
+    /// server -- --exercise N.M`; `redis-cli -p PORT` works as well, if you
+    /// have it.
+    Cli {
+        /// The server's host.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// The server's port (the one your server printed).
+        #[arg(short, long, default_value_t = 6379)]
+        port: u16,
+        /// The command and its arguments, e.g. `set hello world`.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "COMMAND"
+        )]
+        words: Vec<String>,
+    },
     /// Checks this machine is ready, and says how to fix what is not.
     ///
     /// Rust version, mdbook, listening on 127.0.0.1, and whether every
@@ -274,6 +298,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             return class_cmd(dir, html.as_deref(), grader_hash.as_deref(), rules, port);
         }
         Command::Overlay { learner, course } => return overlay(learner, course.as_deref()),
+        // The client needs no workbook: it talks to a server, not to files.
+        Command::Cli { host, port, words } => {
+            return Ok(workbook::redis_cli::main(host, *port, words.clone()));
+        }
         _ => {}
     }
     let cwd =
@@ -381,6 +409,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Dev(Dev::BookCheck { no_build }) => book_check(&root, &manifest, no_build),
         Command::Class { .. }
         | Command::Overlay { .. }
+        | Command::Cli { .. }
         | Command::Gen { .. }
         | Command::BookCheck { .. } => {
             unreachable!("handled above, or in main")

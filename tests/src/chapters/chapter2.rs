@@ -199,7 +199,9 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             ),
             check!(fetch, returns_values_in_the_order_of_the_keys::<A>),
             check!(fetch, runs_the_tasks_at_the_same_time::<A>),
-            check!(send, the_greeting_task_is_send::<A>).guard(),
+            check!(send, the_greeting_task_is_send::<A>)
+                .guard()
+                .before_todo(),
             check!(send, the_greeting_reaches_the_server::<A>),
         ],
     )
@@ -394,10 +396,16 @@ pub fn the_greeting_task_is_send<A: Api>() -> Result<(), Failure> {
     match A::save_greeting(redis.addr(), "ferris".to_owned()) {
         MaybeSend::Send(_) => Ok(()),
         MaybeSend::NotSend(future) => {
-            // Run it here first: if it is the stub, its `todo!()` speaks.
-            let _ = block_on(async move {
-                tokio::time::timeout(scaled(Duration::from_secs(5)), future).await
-            });
+            // Run it here too: if it is the stub, its `todo!()` speaks, and
+            // the verdict stays "not yet implemented" with this failure
+            // under it (the check is `before_todo`) — the stub's first step
+            // is to read why the future cannot be spawned. The panic is
+            // caught so that this check still reports what it found.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                block_on(async move {
+                    tokio::time::timeout(scaled(Duration::from_secs(5)), future).await
+                })
+            }));
             Err(
                 Failure::new("save_greeting's future is not Send: `tokio::spawn` would refuse it.")
                     .expected("a future that is Send, so it may move between worker threads")

@@ -14,11 +14,13 @@
 //! [`verdict`] turns what the parent saw — a signed result, a `todo!()`
 //! panic, another panic, a timeout with its threads busy or waiting, a crash, an
 //! early exit — into a message a learner can act on. The parent drives
-//! `libtest-mimic`, so filters, `--list`, `--exact` and `--format json`
-//! behave as they do for ordinary Rust tests.
+//! `libtest-mimic`, so filters (several, as libtest takes them), `--list`,
+//! `--exact` and `--format json` behave as they do for ordinary Rust tests.
 
+use std::ffi::OsString;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use libtest_mimic::{Arguments, Failed, FormatSetting, Trial};
 
@@ -42,37 +44,36 @@ pub fn main(suite: Suite) -> ! {
     let named: Vec<(String, Check)> = suite.checks.iter().map(|c| (c.full_name(), *c)).collect();
     run_child_if_asked(&named);
 
-    let mut args = Arguments::from_args();
-    // Run the selected checks in parallel first, then let libtest-mimic
-    // report them one by one in suite order, so the output reads grouped by
-    // exercise instead of in whatever order the children finished.
+    let (mut args, filters) = arguments(std::env::args_os());
     let selected: Vec<bool> = named
         .iter()
         .map(|(name, _)| {
             let probe = Trial::test(name.clone(), || Ok(()));
-            !args.list && !args.is_filtered_out(&probe) && !args.is_ignored(&probe)
+            !args.list && chosen(&args, &filters, &probe) && !args.is_ignored(&probe)
         })
         .collect();
-    let mut outcomes = runner::run_all(&named, &selected, args.test_threads);
-    // A guard counts only with the work it guards.
-    let mut ran: Vec<Graded> = outcomes.iter_mut().filter_map(Option::take).collect();
-    crate::results::settle_guards(&mut ran);
-    let mut settled = ran.into_iter();
-    for (outcome, chosen) in outcomes.iter_mut().zip(&selected) {
-        if *chosen {
-            *outcome = settled.next();
-        }
-    }
+    narrow(&mut args, &filters, &named);
+
+    // The selected checks run in parallel, on a thread of their own, while
+    // libtest-mimic reports them one by one in suite order, so the output
+    // reads grouped by exercise instead of in whatever order the children
+    // finished. Each report waits for the whole run (a guard counts only
+    // with the work it guards), and libtest's closing "finished in" counts
+    // the checks' real time.
+    let run = Arc::new(Pending::start(&named, selected, args.test_threads));
     args.test_threads = Some(1);
 
     let results: Arc<Mutex<Vec<Graded>>> = Arc::default();
     let trials = named
         .into_iter()
-        .zip(outcomes)
-        .map(|((name, check), outcome)| {
+        .enumerate()
+        .map(|(index, (name, check))| {
             let results = Arc::clone(&results);
+            let run = Arc::clone(&run);
             Trial::test(name.clone(), move || {
-                let graded = outcome.unwrap_or_else(|| runner::run_timed(&name, &check));
+                let graded = run
+                    .outcome(index)
+                    .unwrap_or_else(|| runner::run_timed(&name, &check));
                 let verdict = match graded.outcome.message() {
                     None => Ok(()),
                     Some(message) => Err(Failed::from(message)),
@@ -97,4 +98,198 @@ pub fn main(suite: Suite) -> ! {
         }
     }
     conclusion.exit()
+}
+
+/// The checks' outcomes, computed on a thread of their own.
+struct Pending {
+    thread: Mutex<Option<JoinHandle<Vec<Option<Graded>>>>>,
+    outcomes: OnceLock<Vec<Option<Graded>>>,
+}
+
+impl Pending {
+    /// Starts running the `selected` checks, `threads` at a time.
+    fn start(named: &[(String, Check)], selected: Vec<bool>, threads: Option<usize>) -> Pending {
+        let named = named.to_vec();
+        let thread = std::thread::spawn(move || {
+            let mut outcomes = runner::run_all(&named, &selected, threads);
+            // A guard counts only with the work it guards.
+            let mut ran: Vec<Graded> = outcomes.iter_mut().filter_map(Option::take).collect();
+            crate::results::settle_guards(&mut ran);
+            let mut settled = ran.into_iter();
+            for (outcome, chosen) in outcomes.iter_mut().zip(&selected) {
+                if *chosen {
+                    *outcome = settled.next();
+                }
+            }
+            outcomes
+        });
+        Pending {
+            thread: Mutex::new(Some(thread)),
+            outcomes: OnceLock::new(),
+        }
+    }
+
+    /// Check `index`'s outcome, once every selected check has one; `None`
+    /// if it was not selected (or the run itself failed).
+    fn outcome(&self, index: usize) -> Option<Graded> {
+        let outcomes = self.outcomes.get_or_init(|| {
+            let thread = runner::lock(&self.thread).take();
+            thread
+                .and_then(|thread| thread.join().ok())
+                .unwrap_or_default()
+        });
+        outcomes.get(index).cloned().flatten()
+    }
+}
+
+/// libtest-mimic's arguments, and the filters apart: libtest takes several
+/// (`cargo test -p chapter-3 -- 3.2 3.3`), libtest-mimic one.
+fn arguments(args: impl IntoIterator<Item = OsString>) -> (Arguments, Vec<String>) {
+    /// The options that take a value, which is not a filter.
+    const WITH_VALUE: &[&str] = &[
+        "--color",
+        "--format",
+        "--logfile",
+        "--skip",
+        "--test-threads",
+        "-Z",
+    ];
+    let mut args = args.into_iter();
+    let mut options: Vec<OsString> = args.next().into_iter().collect();
+    let mut filters = Vec::new();
+    let mut only_filters = false;
+    while let Some(arg) = args.next() {
+        let text = arg.to_string_lossy().into_owned();
+        if only_filters || !text.starts_with('-') || text == "-" {
+            filters.push(text);
+        } else if text == "--" {
+            only_filters = true;
+        } else {
+            let takes_value = WITH_VALUE.contains(&text.as_str());
+            options.push(arg);
+            if takes_value {
+                options.extend(args.next());
+            }
+        }
+    }
+    (Arguments::from_iter(options), filters)
+}
+
+/// Whether `trial` passes the filters (any one of them, as in libtest)
+/// and the `--skip`s.
+fn chosen(args: &Arguments, filters: &[String], trial: &Trial) -> bool {
+    if filters.is_empty() {
+        return !args.is_filtered_out(trial);
+    }
+    filters.iter().any(|filter| {
+        let mut one = args.clone();
+        one.filter = Some(filter.clone());
+        !one.is_filtered_out(trial)
+    })
+}
+
+/// Hands libtest-mimic the selection: one filter as its own, several as
+/// the exact names of the checks they leave out (so that its "filtered
+/// out" count stays right).
+fn narrow(args: &mut Arguments, filters: &[String], named: &[(String, Check)]) {
+    match filters {
+        [] => {}
+        [one] => args.filter = Some(one.clone()),
+        _ => {
+            let probe = |name: &String| Trial::test(name.clone(), || Ok(()));
+            args.skip = named
+                .iter()
+                .filter(|(name, _)| !chosen(args, filters, &probe(name)))
+                .map(|(name, _)| name.clone())
+                .collect();
+            args.exact = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(words: &[&str]) -> (Arguments, Vec<String>) {
+        arguments(
+            std::iter::once("grade")
+                .chain(words.iter().copied())
+                .map(OsString::from),
+        )
+    }
+
+    #[test]
+    fn several_filters_are_told_apart_from_options_and_their_values() {
+        let (args, filters) = split(&[
+            "3.2",
+            "--test-threads",
+            "2",
+            "3.3",
+            "--skip=x",
+            "--exact",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(filters, ["3.2", "3.3"]);
+        assert_eq!(args.test_threads, Some(2));
+        assert_eq!(args.skip, ["x"]);
+        assert!(args.exact);
+        assert_eq!(args.format, Some(FormatSetting::Json));
+        assert_eq!(args.filter, None);
+
+        let (_, filters) = split(&["--list", "--", "--not-an-option"]);
+        assert_eq!(filters, ["--not-an-option"]);
+    }
+
+    #[test]
+    fn any_filter_chooses_a_check_and_a_skip_still_leaves_it_out() {
+        let (args, filters) = split(&["3.2", "3.3", "--skip", "slow"]);
+        let chooses = |name: &str| chosen(&args, &filters, &Trial::test(name, || Ok(())));
+        assert!(chooses("3.2-db-set::stores"));
+        assert!(chooses("3.3-db-get::reads"));
+        assert!(!chooses("3.1-shared-store::shares"));
+        assert!(!chooses("3.3-db-get::slow"));
+
+        let (args, filters) = split(&[]);
+        assert!(chosen(
+            &args,
+            &filters,
+            &Trial::test("3.1-shared-store::shares", || Ok(()))
+        ));
+    }
+
+    /// Proves the book's grading page states the waits the messages print
+    /// (at `WORKBOOK_TIMEOUT_SCALE=1`), so a learner who reads "within 3 s"
+    /// finds 3 s there too.
+    #[test]
+    fn the_grading_page_states_the_waits_the_messages_print() {
+        use runner::seconds;
+        let page = include_str!("../../../book/src/grading.md").replace('\n', " ");
+        let stated = [
+            format!("deadline: {}", seconds(crate::suite::DEFAULT_DEADLINE)),
+            format!(
+                "store checks of 3.2–3.4: {}",
+                seconds(crate::chapters::chapter3::STORE_DEADLINE)
+            ),
+            format!(
+                "no reply within {}",
+                seconds(crate::fixtures::client::REPLY_TIMEOUT)
+            ),
+            format!(
+                "sent nothing within {}",
+                seconds(crate::checks::model::run::Timing::confirm().reply)
+            ),
+            format!(
+                "arrive together: {} ms",
+                crate::fixtures::gate::GATE_WAIT.as_millis()
+            ),
+        ];
+        for wait in stated {
+            assert!(
+                page.contains(&wait),
+                "book/src/grading.md should say {wait:?}"
+            );
+        }
+    }
 }

@@ -75,14 +75,26 @@ pub(crate) fn classify(seen: &Seen<'_>) -> Outcome {
         .find(|p| p.message.starts_with("not yet implemented"))
     {
         let ex = seen.check.exercise;
-        return Outcome::NotImplemented(format!(
+        let mut message = format!(
             "{}\n  This is the stub's `todo!()`: exercise {} is not done yet.\n  \
              read:      {}\n  then replace the `todo!()` in {} and run this again.\n",
             todo.message,
             ex.number,
             ex.book_ref(),
             short_location(&todo.location),
-        ));
+        );
+        if let Some(found) = result
+            .as_ref()
+            .filter(|r| seen.check.before_todo && !r.passed)
+        {
+            message.push_str("\n  Before that, this check found what to fix first:\n");
+            for line in found.message.lines() {
+                message.push_str("  ");
+                message.push_str(line);
+                message.push('\n');
+            }
+        }
+        return Outcome::NotImplemented(message);
     }
 
     let mut mistake = None;

@@ -123,7 +123,7 @@ impl<A: Api> Serve for ShardedServer<A> {
 
 /// The deadline of the store checks (3.2–3.4). They take microseconds, so
 /// anything longer is a hang; a short one reports a deadlock quickly.
-const STORE_DEADLINE: Duration = Duration::from_secs(3);
+pub(crate) const STORE_DEADLINE: Duration = Duration::from_secs(3);
 
 /// The chapter's suite for the API `A`, reported as package `package`.
 pub fn suite<A: Api>(package: &'static str) -> Suite {
