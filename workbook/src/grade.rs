@@ -35,6 +35,9 @@ pub struct ChapterGrade {
     pub chapter: Chapter,
     /// What happened.
     pub graded: Graded,
+    /// When it did not compile: the compiler's diagnostics for the
+    /// learner's files, in full.
+    pub compiler: String,
 }
 
 impl ChapterGrade {
@@ -117,9 +120,11 @@ pub fn cargo() -> std::ffi::OsString {
 
 /// Grades one chapter, showing progress on `bar`.
 pub fn grade_chapter(root: &Path, chapter: &Chapter, bar: &ProgressBar) -> ChapterGrade {
+    let (graded, compiler) = run(root, chapter, bar, false);
     ChapterGrade {
         chapter: chapter.clone(),
-        graded: run(root, chapter, bar, false),
+        graded,
+        compiler,
     }
 }
 
@@ -129,13 +134,29 @@ pub fn grade_chapter(root: &Path, chapter: &Chapter, bar: &ProgressBar) -> Chapt
 /// member that asks for others cannot change them — the chapter is then
 /// not graded.
 pub fn grade_chapter_locked(root: &Path, chapter: &Chapter, bar: &ProgressBar) -> ChapterGrade {
+    let (graded, compiler) = run(root, chapter, bar, true);
     ChapterGrade {
         chapter: chapter.clone(),
-        graded: run(root, chapter, bar, true),
+        graded,
+        compiler,
     }
 }
 
-fn run(root: &Path, chapter: &Chapter, bar: &ProgressBar, locked: bool) -> Graded {
+/// Runs the chapter's grader; when it does not compile, the compiler's
+/// diagnostics come along.
+fn run(root: &Path, chapter: &Chapter, bar: &ProgressBar, locked: bool) -> (Graded, String) {
+    let mut compiler = String::new();
+    let graded = run_grader(root, chapter, bar, locked, &mut compiler);
+    (graded, compiler)
+}
+
+fn run_grader(
+    root: &Path,
+    chapter: &Chapter,
+    bar: &ProgressBar,
+    locked: bool,
+    compiler: &mut String,
+) -> Graded {
     let results = results_path(root, chapter);
     if let Some(dir) = results.parent() {
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -191,6 +212,7 @@ fn run(root: &Path, chapter: &Chapter, bar: &ProgressBar, locked: bool) -> Grade
                     .iter()
                     .any(|l| l.trim_start().starts_with("Running "))
             {
+                *compiler = diagnostics(&stderr);
                 Graded::DidNotCompile(first_error(&stderr))
             } else {
                 Graded::Broken(format!(
@@ -219,6 +241,56 @@ fn first_error(stderr: &[String]) -> String {
         Some(at) => format!("{message} ({at})"),
         None => message,
     }
+}
+
+/// The compiler's messages from cargo's output, whole: every error, and
+/// the warnings about the learner's files (`chapters/…`), without cargo's
+/// own `Compiling …` lines and summaries.
+pub fn diagnostics(stderr: &[String]) -> String {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    for line in stderr {
+        let starts = line.starts_with("error") || line.starts_with("warning");
+        if starts {
+            blocks.push(vec![line]);
+        } else if let Some(block) = blocks.last_mut() {
+            if !is_cargo_status(line) {
+                block.push(line);
+            }
+        }
+    }
+    let mut out = String::new();
+    for block in blocks {
+        let head = block[0];
+        let summary = head.starts_with("error: could not compile")
+            || (head.starts_with("warning: `") && head.contains("generated"));
+        let learners = block.iter().any(|l| l.contains("chapters/"));
+        if summary || (head.starts_with("warning") && !learners) {
+            continue;
+        }
+        for line in block {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Whether a line is cargo's own (`   Compiling chapter-2 …`), not the
+/// compiler's.
+fn is_cargo_status(line: &str) -> bool {
+    const VERBS: [&str; 9] = [
+        "Compiling",
+        "Checking",
+        "Finished",
+        "Running",
+        "Blocking",
+        "Building",
+        "Downloaded",
+        "Downloading",
+        "Locking",
+    ];
+    let trimmed = line.trim_start();
+    line.len() > trimmed.len() && VERBS.iter().any(|v| trimmed.starts_with(v))
 }
 
 fn tail(lines: &[String], n: usize) -> String {
@@ -372,4 +444,44 @@ pub fn next_step(manifest: &Manifest, grades: &[ChapterGrade]) -> String {
         }
     }
     "Everything graded here passes.\n".to_owned()
+}
+
+#[cfg(test)]
+mod diagnostics_tests {
+    use super::diagnostics;
+
+    #[test]
+    fn the_learners_diagnostics_are_kept_whole_and_cargos_lines_dropped() {
+        let stderr: Vec<String> = [
+            "   Compiling chapter-2 v0.1.0 (/w/chapters/02-spawning)",
+            "warning: unused import: `std::fmt`",
+            " --> /home/x/.cargo/registry/src/some-dep/lib.rs:1:5",
+            "",
+            "error[E0382]: use of moved value: `db`",
+            "  --> chapters/02-spawning/src/get_and_set.rs:20:9",
+            "   |",
+            "19 |     let db = db;",
+            "   Compiling grader v0.1.0 (/w/tests)",
+            "   = note: move occurs because `db` has type `HashMap`",
+            "",
+            "warning: unused variable: `x`",
+            "  --> chapters/02-spawning/src/lib.rs:3:9",
+            "",
+            "warning: `chapter-2` (lib) generated 1 warning",
+            "error: could not compile `chapter-2` (lib) due to 1 previous error; 1 warning emitted",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let shown = diagnostics(&stderr);
+        assert!(
+            shown.starts_with("error[E0382]: use of moved value: `db`\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("= note: move occurs"), "{shown}");
+        assert!(shown.contains("warning: unused variable: `x`"), "{shown}");
+        assert!(!shown.contains("some-dep"), "{shown}");
+        assert!(!shown.contains("Compiling"), "{shown}");
+        assert!(!shown.contains("could not compile"), "{shown}");
+    }
 }

@@ -312,15 +312,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Grade { chapters } => grade_cmd(&root, &manifest, &chapters),
         Command::Watch { chapter, manual } => {
-            let chapter = match chapter {
-                Some(n) => manifest
-                    .chapter(n)
-                    .cloned()
-                    .ok_or(format!("there is no chapter {n}"))?,
-                None => watch::current_chapter(&root, &manifest)
-                    .ok_or("exercises.toml lists no chapter")?,
+            let (chapter, why) = match chapter {
+                Some(n) => (
+                    manifest
+                        .chapter(n)
+                        .cloned()
+                        .ok_or(format!("there is no chapter {n}"))?,
+                    None,
+                ),
+                None => {
+                    let (chapter, why) = watch::current_chapter(&root, &manifest)
+                        .ok_or("exercises.toml lists no chapter")?;
+                    (chapter, Some(why))
+                }
             };
-            watch::run(&root, &manifest, &chapter, manual)?;
+            watch::run(&root, &manifest, &chapter, why, manual)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Hint { exercise, tier } => hint_cmd(&root, &manifest, &exercise, tier),

@@ -8,10 +8,11 @@
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use grader::manifest::{Chapter, Manifest};
 use grader::results::ExerciseStatus;
+use grader::results::report::Report;
 use notify::{RecursiveMode, Watcher};
 
 use crate::grade::{self, Graded};
@@ -22,9 +23,15 @@ enum Wake {
     Quit,
 }
 
-/// The chapter to watch when none is named: the first one whose last
-/// results are not all passing (or that was never graded).
-pub fn current_chapter(root: &Path, manifest: &Manifest) -> Option<Chapter> {
+/// The chapter to watch when none is named, and why (for the first line
+/// `watch` prints): the chapter crate the learner edited last, if they
+/// edited any since the workspace was checked out; otherwise the first
+/// chapter whose last results are not all passing (or that was never
+/// graded).
+pub fn current_chapter(root: &Path, manifest: &Manifest) -> Option<(Chapter, &'static str)> {
+    if let Some(chapter) = last_edited(root, manifest) {
+        return Some((chapter, "the chapter you edited last"));
+    }
     manifest
         .chapters
         .iter()
@@ -35,8 +42,90 @@ pub fn current_chapter(root: &Path, manifest: &Manifest) -> Option<Chapter> {
                 .any(|e| e.status != ExerciseStatus::Done),
             None => true,
         })
-        .or_else(|| manifest.chapters.last())
-        .cloned()
+        .map(|c| (c.clone(), "the first chapter with work left"))
+        .or_else(|| {
+            manifest
+                .chapters
+                .last()
+                .map(|c| (c.clone(), "the last chapter"))
+        })
+}
+
+/// The chapter whose `src/` holds the most recently modified file, if
+/// that file changed after the checkout (a few seconds after the
+/// workspace's own `exercises.toml` was written): on a fresh clone every
+/// file is as new as every other, and nothing was edited yet.
+fn last_edited(root: &Path, manifest: &Manifest) -> Option<Chapter> {
+    let checkout = modified(&root.join("exercises.toml"))?;
+    let mut best: Option<(SystemTime, &Chapter)> = None;
+    for chapter in &manifest.chapters {
+        let src = root.join("chapters").join(&chapter.slug).join("src");
+        if let Some(when) = newest_file(&src) {
+            if best.is_none_or(|(b, _)| when > b) {
+                best = Some((when, chapter));
+            }
+        }
+    }
+    let (when, chapter) = best?;
+    (when > checkout + Duration::from_secs(5)).then(|| chapter.clone())
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).ok()?.modified().ok()
+}
+
+/// The newest modification time of the files below `dir`.
+fn newest_file(dir: &Path) -> Option<SystemTime> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let when = if path.is_dir() {
+            newest_file(&path)
+        } else {
+            modified(&path)
+        };
+        if let Some(when) = when {
+            if newest.is_none_or(|n| when > n) {
+                newest = Some(when);
+            }
+        }
+    }
+    newest
+}
+
+/// What changed since the last run, in one line per exercise that turned
+/// green: "✓ 2.2 passes — next: 2.3 GET and SET".
+pub fn progress(before: Option<&Report>, now: &Report) -> String {
+    let Some(before) = before else {
+        return String::new();
+    };
+    let was_done = |id: &str| {
+        before
+            .exercises
+            .iter()
+            .any(|e| e.id == id && e.status == ExerciseStatus::Done)
+    };
+    let mut out = String::new();
+    for (i, exercise) in now.exercises.iter().enumerate() {
+        if exercise.status != ExerciseStatus::Done || was_done(&exercise.id) {
+            continue;
+        }
+        let next = now.exercises[i + 1..]
+            .iter()
+            .chain(&now.exercises[..i])
+            .find(|e| e.status != ExerciseStatus::Done);
+        out.push_str(&match next {
+            Some(n) => format!(
+                "✓ {} passes — next: {} {}\n",
+                exercise.number, n.number, n.title
+            ),
+            None => format!(
+                "✓ {} passes — and with it, all of chapter {}\n",
+                exercise.number, now.chapter
+            ),
+        });
+    }
+    out
 }
 
 /// What one run shows: the first failure and its hint, or a cheer.
@@ -56,10 +145,16 @@ pub fn focus(manifest: &Manifest, graded: &grade::ChapterGrade) -> String {
             }
             None => "No checks ran.\n".to_owned(),
         },
-        Graded::DidNotCompile(error) => format!(
+        Graded::DidNotCompile(error) if graded.compiler.is_empty() => format!(
             "✗ chapter {} does not compile: {error}\n  see every error: cargo build -p {}\n",
             graded.chapter.number,
             graded.chapter.package()
+        ),
+        Graded::DidNotCompile(_) => format!(
+            "✗ chapter {} does not compile. What the compiler says (read the first error \
+             first: later ones often follow from it):\n\n{}\n",
+            graded.chapter.number,
+            graded.compiler.trim_end()
         ),
         Graded::Broken(why) => format!("✗ could not grade: {why}\n"),
     }
@@ -70,8 +165,16 @@ pub fn run(
     root: &Path,
     manifest: &Manifest,
     chapter: &Chapter,
+    why: Option<&str>,
     manual: bool,
 ) -> Result<(), String> {
+    match why {
+        Some(why) => println!(
+            "Watching chapter {} ({}): {why}. `cargo workbook watch N` watches another.",
+            chapter.number, chapter.title
+        ),
+        None => println!("Watching chapter {} ({}).", chapter.number, chapter.title),
+    }
     let (tx, rx) = mpsc::channel::<Wake>();
 
     let keys = tx.clone();
@@ -133,11 +236,16 @@ pub fn run(
             chapter.slug
         )
     };
+    let mut last: Option<Report> = grade::last_results(root, chapter);
     loop {
         let bar = grade::spinner();
         let graded = grade::grade_chapter(root, chapter, &bar);
         bar.finish_and_clear();
         println!("\n── chapter {}: {} ──", chapter.number, chapter.title);
+        if let Graded::Ran(report) = &graded.graded {
+            print!("{}", progress(last.as_ref(), report));
+            last = Some(report.clone());
+        }
         print!("{}", focus(manifest, &graded));
         println!("({how}; q then Enter quits)");
 
@@ -153,5 +261,51 @@ pub fn run(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grader::results::report::ExerciseReport;
+
+    fn report(statuses: &[(&str, ExerciseStatus)]) -> Report {
+        Report {
+            format: String::new(),
+            chapter: 2,
+            title: "Spawning".into(),
+            package: "chapter-2".into(),
+            exercises: statuses
+                .iter()
+                .map(|(n, status)| ExerciseReport {
+                    id: format!("ex-{n}"),
+                    number: (*n).into(),
+                    title: format!("title {n}"),
+                    status: *status,
+                    passed: 0,
+                    ran: 0,
+                })
+                .collect(),
+            checks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_exercise_that_turns_green_is_announced_with_the_next() {
+        use ExerciseStatus::{Done, InProgress, NotStarted};
+        let before = report(&[("2.1", Done), ("2.2", InProgress), ("2.3", NotStarted)]);
+        let now = report(&[("2.1", Done), ("2.2", Done), ("2.3", NotStarted)]);
+        assert_eq!(
+            progress(Some(&before), &now),
+            "✓ 2.2 passes — next: 2.3 title 2.3\n"
+        );
+        let all = report(&[("2.1", Done), ("2.2", Done), ("2.3", Done)]);
+        assert_eq!(
+            progress(Some(&now), &all),
+            "✓ 2.3 passes — and with it, all of chapter 2\n"
+        );
+        // Nothing new, or no earlier run to compare with: nothing to say.
+        assert_eq!(progress(Some(&now), &now), "");
+        assert_eq!(progress(None, &now), "");
     }
 }

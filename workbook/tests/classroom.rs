@@ -75,6 +75,7 @@ fn partly_done() -> ChapterGrade {
             exercises,
             checks,
         }),
+        compiler: String::new(),
     }
 }
 
@@ -110,6 +111,7 @@ fn a_report_has_the_shape_the_classroom_reporter_reads() {
     let broken = ChapterGrade {
         chapter: chapter(2),
         graded: Graded::DidNotCompile("error[E0308]: mismatched types".to_owned()),
+        compiler: String::new(),
     };
     let mut report = classroom::report(&MANIFEST, &[partly_done(), broken], Some("ada".to_owned()));
     report.grader_hash = Some(HASH_A.to_owned());
@@ -315,6 +317,7 @@ fn each_exercise_is_one_test_worth_a_point_when_all_its_checks_pass() {
     let broken = ChapterGrade {
         chapter: chapter(2),
         graded: Graded::DidNotCompile("error[E0308]: mismatched types".to_owned()),
+        compiler: String::new(),
     };
     let report = classroom::report(&MANIFEST, &[partly_done(), broken], Some("ada".to_owned()));
     let chapter1 = MANIFEST.exercises_of(1).count();
@@ -447,6 +450,7 @@ fn the_class_view_counts_mistakes_and_hides_no_learner() {
     let broken = ChapterGrade {
         chapter: chapter(1),
         graded: Graded::DidNotCompile("error[E0308]: mismatched types".to_owned()),
+        compiler: String::new(),
     };
     let mut bob = classroom::report(&MANIFEST, &[broken], Some("bob".to_owned()));
     bob.graded_at = Some(class::time::format_unix(1_795_750_000));
