@@ -47,11 +47,89 @@ pub fn tier_text(
     ))
 }
 
+/// A hint's Markdown as a person reads it in a terminal: code blocks
+/// without their fences, indented by four spaces; `**bold**` and
+/// `_emphasis_` markers dropped; links as `text (address)`; headings
+/// without their `#`s. Inline `code` keeps its backticks: they read as
+/// quotes.
+pub fn for_terminal(markdown: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_code = false;
+    for line in markdown.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            out.push(format!("    {line}"));
+            continue;
+        }
+        let text = trimmed.trim_start_matches('#');
+        let text = if text.len() < trimmed.len() && text.starts_with(' ') {
+            text.trim_start()
+        } else {
+            line
+        };
+        out.push(inline(text));
+    }
+    out.join("\n")
+}
+
+/// Inline markup outside code spans: `**x**` and `__x__` become `x`, a
+/// link `[text](url)` becomes `text (url)`.
+fn inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if !in_code {
+            if rest.starts_with("**") || rest.starts_with("__") {
+                rest = &rest[2..];
+                continue;
+            }
+            if c == '[' {
+                if let Some((text, url, len)) = link(rest) {
+                    out.push_str(&format!("{text} ({url})"));
+                    rest = &rest[len..];
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// `[text](url)` at the start of `s`: its text, address and length.
+fn link(s: &str) -> Option<(&str, &str, usize)> {
+    let close = s.find("](")?;
+    let end = s[close + 2..].find(')')? + close + 2;
+    Some((&s[1..close], &s[close + 2..end], end + 1))
+}
+
 /// What each tier is, for the heading.
 pub fn tier_name(tier: u32) -> &'static str {
     match tier {
         1 => "a nudge",
         2 => "the approach",
         _ => "nearly the answer",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_terminal;
+
+    #[test]
+    fn hints_read_as_text_in_a_terminal() {
+        let md = "Try **this**: see [the docs](https://docs.rs/tokio).\n\n```rust\nlet x = 1;\n```\n## Next\nKeep `**x**` as code.";
+        assert_eq!(
+            for_terminal(md),
+            "Try this: see the docs (https://docs.rs/tokio).\n\n    let x = 1;\nNext\nKeep `**x**` as code."
+        );
     }
 }

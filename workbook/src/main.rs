@@ -534,7 +534,7 @@ fn hint_cmd(
         }
         None => (shown + 1).min(hint::TIERS),
     };
-    let text = hint::tier_text(root, chapter, ex, tier)?;
+    let text = hint::for_terminal(&hint::tier_text(root, chapter, ex, tier)?);
     println!(
         "Exercise {} — {}: hint {tier} of {}, {}\n",
         ex.number,
