@@ -7,7 +7,9 @@
 //!
 //! 1. `mdbook build` prints no warning or error;
 //! 2. every `{{#include …}}` / `{{#rustdoc_include …}}` names a file that
-//!    exists and, when it names an anchor, an anchor that file defines;
+//!    exists and, when it names an anchor, an anchor that file defines —
+//!    and never a learner's file under `chapters/` (the book shows the
+//!    generated listings of `book/listings/`);
 //! 3. every relative link in the built pages reaches a page, and every
 //!    `#fragment` an element with that id;
 //! 4. every [`BookRef`] (manifest exercises, grader mistakes) reaches a page
@@ -102,6 +104,18 @@ fn includes_in(line: &str) -> Vec<String> {
 fn check_include(dir: &Path, spec: &str) -> Option<String> {
     let mut parts = spec.split(':');
     let file = parts.next().unwrap_or_default();
+    // A learner's chapter changes as they work: the book shows the stub as
+    // generated, from `book/listings/`, so their edits never reach it.
+    if Path::new(file)
+        .components()
+        .any(|c| c.as_os_str() == "chapters")
+    {
+        return Some(
+            "includes a learner's chapter file, which changes as they work; include the \
+             pristine listing under book/listings/ instead (`cargo workbook dev gen` writes it)"
+                .to_owned(),
+        );
+    }
     let path = dir.join(file);
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Some(format!("{} does not exist", path.display()));

@@ -21,7 +21,8 @@
 //! `async move { todo!(…) }`, since `todo!()` alone is not a future.
 //!
 //! Generated files: `Cargo.toml`, everything under `src/`, and
-//! `tests/grade.rs`. Anything else in a chapter (its `examples/`) belongs to
+//! `tests/grade.rs`; and for the book, under `book/listings/<chapter>/`,
+//! each stub source that has `ANCHOR`s as the book shows it ([`listing`]). Anything else in a chapter (its `examples/`) belongs to
 //! the chapter and is left alone. Output goes through `rustfmt`.
 
 use std::fmt::Write as _;
@@ -470,6 +471,12 @@ pub fn chapter_files(
         } else {
             text
         };
+        if rel.extension().is_some_and(|e| e == "rs") && contents.contains("// ANCHOR:") {
+            files.push(Generated {
+                path: PathBuf::from(LISTINGS).join(&chapter.slug).join(&rel),
+                contents: listing(&contents, manifest, chapter),
+            });
+        }
         files.push(Generated {
             path: target.join(rel),
             contents,
@@ -488,6 +495,85 @@ pub fn chapter_files(
         contents: rustfmt(&grade).map_err(|e| GenError(format!("{}: {e}", grade_rs.display())))?,
     });
     Ok(files)
+}
+
+/// Where the book's listings of the stubs live, relative to the root.
+pub const LISTINGS: &str = "book/listings";
+
+/// A stub as the book shows it: what the learner finds in the file before
+/// they touch it, minus what only the tools need — the exercise markers
+/// (`// exercise: ID` lines and line ends), `#[allow(…, reason = …)]`
+/// attributes — with long `todo!` messages wrapped. Its `ANCHOR` lines stay,
+/// for the book's `{{#include …:name}}`; mdBook drops them from what it
+/// shows. The book includes these files, never the chapters' own, so a
+/// learner's edits never change the book.
+pub fn listing(stub: &str, manifest: &Manifest, chapter: &Chapter) -> String {
+    // Lints an exercise allows on purpose are part of it (1.3 asks the
+    // learner to delete its attribute): those stay.
+    let deliberate: Vec<&str> = manifest
+        .exercises_of(chapter.number)
+        .flat_map(|e| e.allow.iter().map(|a| a.reason.as_str()))
+        .collect();
+    let mut out = String::new();
+    let lines: Vec<&str> = stub.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("#[allow(") || trimmed.starts_with("#![allow(") {
+            let end = (i..lines.len())
+                .find(|&j| lines[j].trim_end().ends_with(")]"))
+                .unwrap_or(i);
+            let attribute = lines[i..=end].join("\n");
+            if deliberate.iter().any(|r| attribute.contains(r)) {
+                for kept in &lines[i..=end] {
+                    out.push_str(kept);
+                    out.push('\n');
+                }
+            }
+            i = end + 1;
+            continue;
+        }
+        i += 1;
+        if trimmed.starts_with(START) || trimmed.starts_with(END) {
+            continue;
+        }
+        let line = match line.find(&format!(" {START}")) {
+            Some(at) if !trimmed.starts_with("//") => line[..at].trim_end(),
+            _ => line,
+        };
+        for piece in wrap_todo(line) {
+            out.push_str(&piece);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A `todo!("…")` line longer than the book's code width, its message
+/// continued on the next line with a `\` (the string is unchanged).
+fn wrap_todo(line: &str) -> Vec<String> {
+    const WIDTH: usize = 76;
+    let Some(open) = line.find("todo!(\"") else {
+        return vec![line.to_owned()];
+    };
+    if line.chars().count() <= WIDTH {
+        return vec![line.to_owned()];
+    }
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let head = &line[..open + "todo!(\"".len()];
+    let message = &line[head.len()..];
+    let mut pieces = Vec::new();
+    let mut current = head.to_owned();
+    for word in message.split_inclusive(' ') {
+        if current.chars().count() + word.chars().count() > WIDTH && !current.trim().is_empty() {
+            pieces.push(format!("{current}\\"));
+            current = format!("{indent}    ");
+        }
+        current.push_str(word);
+    }
+    pieces.push(current);
+    pieces
 }
 
 /// The chapter's `Cargo.toml`: the solution's, renamed, with a note.
@@ -564,9 +650,9 @@ pub fn check(root: &Path, manifest: &Manifest, only: Option<u32>) -> Result<Vec<
             }
         }
         let chapter_dir = root.join("chapters").join(&chapter.slug);
+        let listings = root.join(LISTINGS).join(&chapter.slug);
         let mut present = Vec::new();
-        for folder in ["src", "tests"] {
-            let dir = chapter_dir.join(folder);
+        for dir in [chapter_dir.join("src"), chapter_dir.join("tests"), listings] {
             if dir.is_dir() {
                 collect_files(&dir, &mut present)
                     .map_err(|e| GenError(format!("cannot list {}: {e}", dir.display())))?;
@@ -636,4 +722,45 @@ pub fn write(
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+
+    #[test]
+    fn a_listing_drops_markers_and_tool_allows_and_keeps_deliberate_ones() {
+        let manifest: &Manifest = &grader::manifest::MANIFEST;
+        let chapter = manifest.chapter(1).expect("chapter 1").clone();
+        let stub = "use std::fmt; // exercise: hello-redis\n\
+                    // ANCHOR: f\n\
+                    #[allow(\n    unused_variables,\n    reason = \"exercise 1.1: yours\"\n)]\n\
+                    #[allow(\n    unused_must_use,\n    reason = \"exercise 1.3: delete this attribute first, then build and read the warnings\"\n)]\n\
+                    pub fn f() {\n\
+                    \x20   // exercise: hello-redis\n\
+                    \x20   todo!(\"1.1: a message long enough that the book would have to scroll sideways to read it\")\n\
+                    \x20   // end exercise: hello-redis\n\
+                    }\n\
+                    // ANCHOR_END: f\n";
+        let shown = listing(stub, manifest, &chapter);
+        assert!(
+            shown.starts_with("use std::fmt;\n// ANCHOR: f\n"),
+            "{shown}"
+        );
+        assert!(!shown.contains("unused_variables"), "{shown}");
+        assert!(shown.contains("unused_must_use"), "{shown}");
+        assert!(!shown.contains("// exercise:"), "{shown}");
+        assert!(!shown.contains("// end exercise:"), "{shown}");
+        assert!(
+            shown
+                .lines()
+                .filter(|l| !l.contains("reason"))
+                .all(|l| l.chars().count() <= 80),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\\\n"),
+            "the todo! message is continued: {shown}"
+        );
+    }
 }
