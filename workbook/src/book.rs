@@ -31,6 +31,11 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// The one line that installs what the book needs, at the versions CI uses
+/// (`.ci/run`): mdBook itself and the mdbook-quiz preprocessor that renders
+/// each chapter's self-check.
+pub const INSTALL_BOOK_TOOLS: &str = "cargo install mdbook@0.5.4 mdbook-quiz@0.5.0 --locked";
+
 /// Builds the book with `mdbook` and reports every warning or error line.
 pub fn build(book: &Path) -> Result<Vec<Problem>, Problem> {
     let output = Command::new("mdbook")
@@ -39,7 +44,7 @@ pub fn build(book: &Path) -> Result<Vec<Problem>, Problem> {
         .output()
         .map_err(|e| {
             Problem(format!(
-                "cannot run mdbook ({e}); install it with `cargo install mdbook --locked`"
+                "cannot run mdbook ({e}); install it with `{INSTALL_BOOK_TOOLS}`"
             ))
         })?;
     let text = format!(
@@ -47,15 +52,29 @@ pub fn build(book: &Path) -> Result<Vec<Problem>, Problem> {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    Ok(build_problems(&text, output.status.success()))
+}
+
+/// The problems in what `mdbook build` printed: every warning or error line,
+/// and, when a preprocessor the book uses is not installed, how to install it
+/// (mdBook's own message suggests making it optional, which would leave the
+/// quizzes unrendered).
+fn build_problems(text: &str, success: bool) -> Vec<Problem> {
     let mut problems: Vec<Problem> = text
         .lines()
         .filter(|l| l.contains("WARN") || l.contains("ERROR"))
         .map(|l| Problem(format!("mdbook: {}", l.trim())))
         .collect();
-    if !output.status.success() && problems.is_empty() {
+    if text.contains("`mdbook-quiz` wasn't found") {
+        problems.push(Problem(format!(
+            "mdbook-quiz is not installed: the book's self-check quizzes need it; \
+             install it with `{INSTALL_BOOK_TOOLS}`"
+        )));
+    }
+    if !success && problems.is_empty() {
         problems.push(Problem(format!("mdbook build failed:\n{text}")));
     }
-    Ok(problems)
+    problems
 }
 
 /// Checks every include directive in the Markdown under `src`.
@@ -353,4 +372,36 @@ pub fn grader_refs() -> Vec<(String, BookRef)> {
             .map(|m| (format!("the grader's mistake [{}]", m.id), m.book)),
     );
     refs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Proves a missing mdbook-quiz is reported with the command that
+    /// installs it, next to mdBook's own lines (what mdBook 0.5.4 prints).
+    #[test]
+    fn a_missing_quiz_preprocessor_says_how_to_install_it() {
+        let output = " INFO Book building has started\n\
+            ERROR The command `mdbook-quiz` wasn't found, is the `quiz` preprocessor installed? \
+            If you want to ignore this error when the `quiz` preprocessor is not installed, \
+            set `optional = true` in the `[preprocessor.quiz]` section of the book.toml configuration file.\n\
+            ERROR Unable to run the preprocessor `quiz`\n";
+        let problems: Vec<String> = build_problems(output, false)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(
+            problems[2].contains("cargo install mdbook@0.5.4 mdbook-quiz@0.5.0 --locked"),
+            "{problems:#?}"
+        );
+    }
+
+    /// Proves a clean build has no problems.
+    #[test]
+    fn a_clean_build_has_no_problems() {
+        let output = " INFO Book building has started\n INFO Running the html backend\n";
+        assert!(build_problems(output, true).is_empty());
+    }
 }
