@@ -79,16 +79,37 @@ fn rust(root: &Path) -> Finding {
     }
 }
 
+/// The book's tools, pinned together: mdbook-quiz works only with the
+/// mdBook release it was built for.
+const BOOK_TOOLS: &str = "cargo install mdbook@0.5.4 mdbook-quiz@0.5.0 --locked";
+
 fn mdbook() -> Finding {
-    match Command::new("mdbook").arg("--version").output() {
-        Ok(output) if output.status.success() => {
-            found(true, format!("book: {}", String::from_utf8_lossy(&output.stdout).trim()), None)
+    let version = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    match (version("mdbook"), version("mdbook-quiz")) {
+        (Some(book), Some(quiz)) => found(true, format!("book: {book}, {quiz}"), None),
+        (book, quiz) => {
+            let missing: Vec<&str> = [("mdbook", book.is_none()), ("mdbook-quiz", quiz.is_none())]
+                .into_iter()
+                .filter_map(|(tool, gone)| gone.then_some(tool))
+                .collect();
+            found(
+                false,
+                format!(
+                    "book: {} not installed, so the book cannot be served",
+                    missing.join(" and ")
+                ),
+                Some(format!(
+                    "run `{BOOK_TOOLS}` (about 5 minutes), then `mdbook serve book --open`"
+                )),
+            )
         }
-        _ => found(
-            false,
-            "book: mdbook is not installed, so the book cannot be served",
-            Some("run `cargo install mdbook --locked` (about 3 minutes), then `mdbook serve book --open`".into()),
-        ),
     }
 }
 
