@@ -160,6 +160,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                     checks::model::StorePerConnection,
                 >
             ),
+            check!(
+                getset,
+                checks::cost::requests_cost_the_same_in_a_big_store::<G<A>>
+            ),
             check!(fetch, returns_values_in_the_order_of_the_keys::<A>),
             check!(fetch, runs_the_tasks_at_the_same_time::<A>),
             check!(send, the_greeting_task_is_send::<A>).guard(),

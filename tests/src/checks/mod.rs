@@ -9,8 +9,10 @@
 //!
 //! [`Serve`]: crate::fixtures::Serve
 
+pub mod cost;
 pub mod model;
 pub mod protocol;
 pub mod server;
 pub mod stated;
 pub mod store;
+pub mod store_model;

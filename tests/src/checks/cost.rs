@@ -1,0 +1,325 @@
+//! Cost that grows wrongly: a call (or a request) that takes far longer in
+//! a big store than in a small one.
+//!
+//! The grader cannot time the reference solution here (it links no
+//! solution), and an absolute time means nothing on a learner's laptop
+//! beside a compiler. So it times the learner's own code twice, on the same
+//! machine, in the same run: the same calls on a store of [`PROBES`] keys
+//! and on one of many thousands, and compares the two. A lookup in a
+//! `HashMap` costs about the same in both (the keys timed are the same few
+//! in both stores, so the caches favour neither); a call that clones the
+//! map, walks it or searches a `Vec` costs in proportion to the size,
+//! hundreds of times more.
+//!
+//! Against machine load: the two are timed in alternating rounds, and
+//! each keeps its fastest round (load only ever adds time); the limit,
+//! [`LIMIT`] times, is far above what a correct store shows (1–3 times,
+//! cache effects included) and far below what a linear one does.
+//!
+//! Two forms: [`calls_cost_the_same_in_a_big_store`] for a store called
+//! directly (chapter 3's `Db`), and
+//! [`requests_cost_the_same_in_a_big_store`] for any server that speaks
+//! SET and GET, timed over TCP with pipelined requests.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::store_model::Store;
+use crate::failure::{Failure, describe_bytes};
+use crate::fixtures::client::{frame_len, reply_timeout};
+use crate::fixtures::{OK, RunningServer, Serve, block_on, bulk, command};
+use crate::harness::runner::seconds;
+use crate::mistakes::LINEAR_LOOKUP;
+
+/// The keys every timed call names: the whole small store, and the last
+/// keys written to the big one (so a search from the front, as in a `Vec`,
+/// meets them last).
+pub const PROBES: usize = 64;
+/// Rounds of each size, alternating; each size keeps its fastest.
+const ROUNDS: usize = 9;
+/// How many times slower a call in the big store may be.
+pub const LIMIT: f64 = 16.0;
+/// The value every key holds: short, so replies cost little.
+const VALUE: &[u8] = b"v";
+
+/// A duration in whole nanoseconds, written after `≈` (the gallery's
+/// snapshots replace what follows that sign: these are measurements).
+fn nanos(d: Duration) -> String {
+    format!("≈{} ns", d.as_nanos())
+}
+
+/// The fastest of `times`.
+fn fastest(times: &[Duration]) -> Duration {
+    times.iter().copied().min().unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// A store, called directly
+
+/// The size the big store grows to, unless growing it takes longer than
+/// [`GROW_FOR`] (only a `set` whose cost grows takes that long).
+const BIG: usize = 64 * 1024;
+/// How long the big store may take to grow; it is timed as it is.
+const GROW_FOR: Duration = Duration::from_millis(600);
+/// Calls per timed batch, unless one batch takes longer than
+/// [`BATCH_FOR`]: the time per call is the batch's time over its calls.
+const BATCH: usize = 1024;
+const BATCH_FOR: Duration = Duration::from_millis(20);
+
+/// The time per call of one batch of `call` over `keys`.
+fn batch(keys: &[String], mut call: impl FnMut(&String)) -> Duration {
+    let started = Instant::now();
+    let mut done = 0u32;
+    for key in keys.iter().cycle().take(BATCH) {
+        call(key);
+        done += 1;
+        if done % 16 == 0 && started.elapsed() > BATCH_FOR {
+            break;
+        }
+    }
+    started.elapsed() / done.max(1)
+}
+
+/// One call — `get` where it is graded, else `set` of a key the store
+/// holds — costs about as much in a store of 64 thousand keys as in one of
+/// 64 (at most [`LIMIT`] times as much, the fastest of nine alternating
+/// rounds each). Proves the call goes straight to its key. Catches a `get`
+/// or `set` that clones the whole map, or walks it with `iter().find`
+/// (`linear-lookup`).
+pub fn calls_cost_the_same_in_a_big_store<S: Store>() -> Result<(), Failure> {
+    let value = Bytes::from_static(VALUE);
+    let small_keys: Vec<String> = (0..PROBES).map(|i| format!("small:{i}")).collect();
+    let big_keys: Vec<String> = (0..PROBES).map(|i| format!("big:{i}")).collect();
+    let small = S::new();
+    for key in &small_keys {
+        S::set(&small, key.clone(), value.clone());
+    }
+    let big = S::new();
+    let started = Instant::now();
+    let mut size = 0;
+    while size < BIG && !(size % 256 == 0 && started.elapsed() > GROW_FOR) {
+        S::set(&big, format!("filler:{size}"), value.clone());
+        size += 1;
+    }
+    for key in &big_keys {
+        S::set(&big, key.clone(), value.clone());
+    }
+    size += PROBES;
+
+    let what = if S::READS { "get" } else { "set" };
+    let call = |db: &S::Handle, key: &String| {
+        if S::READS {
+            black_box(S::get(db, key));
+        } else {
+            black_box(S::set(db, key.clone(), value.clone()));
+        }
+    };
+    let (mut in_small, mut in_big) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        in_small.push(batch(&small_keys, |k| call(&small, k)));
+        in_big.push(batch(&big_keys, |k| call(&big, k)));
+    }
+    let (small_time, big_time) = (fastest(&in_small), fastest(&in_big));
+    let ratio = big_time.as_secs_f64() / small_time.as_secs_f64().max(1e-9);
+    if ratio <= LIMIT {
+        return Ok(());
+    }
+    Err(Failure::new(format!(
+        "One {what} of a key took {} in a store of {PROBES} keys, and {} in a store of \
+         ≈{size} keys: ≈{} times as long (the fastest of {ROUNDS} rounds each, taken in \
+         turns on this machine).",
+        nanos(small_time),
+        nanos(big_time),
+        ratio.round(),
+    ))
+    .expected(format!(
+        "about the same time in both (at most {LIMIT} times as long): a HashMap goes straight \
+         to the key"
+    ))
+    .got(format!(
+        "a cost that grows with the store: {what} does work for every key"
+    ))
+    .mistake(LINEAR_LOOKUP))
+}
+
+// ---------------------------------------------------------------------------
+// A server, over TCP
+
+/// The size the big server's store grows to, unless that takes longer
+/// than [`SERVER_GROW_FOR`].
+const SERVER_BIG: usize = 32 * 1024;
+const SERVER_GROW_FOR: Duration = Duration::from_millis(1500);
+/// SETs per pipelined write while the store grows.
+const SET_BATCH: usize = 2048;
+
+/// One connection to a server, sending requests in one write and counting
+/// their replies.
+struct Pipe {
+    stream: TcpStream,
+    buffer: Vec<u8>,
+}
+
+impl Pipe {
+    async fn connect(server: &RunningServer) -> Result<Pipe, Failure> {
+        let addr = server.addr();
+        let stream = tokio::time::timeout(reply_timeout(), TcpStream::connect(addr))
+            .await
+            .map_err(|_| Failure::new(format!("Connecting to your server at {addr} timed out.")))?
+            .map_err(|e| {
+                Failure::new(format!("Could not connect to your server at {addr}: {e}"))
+            })?;
+        let _ = stream.set_nodelay(true);
+        Ok(Pipe {
+            stream,
+            buffer: Vec::new(),
+        })
+    }
+
+    /// Sends `requests` in one write and reads `count` replies; each must
+    /// be `expected`.
+    async fn call(
+        &mut self,
+        requests: &[u8],
+        count: usize,
+        expected: &[u8],
+        what: &str,
+    ) -> Result<(), Failure> {
+        let silent = || {
+            Failure::new(format!(
+                "{what}: {count} requests sent in one write, and your server did not answer \
+                 them all within {}.",
+                seconds(reply_timeout())
+            ))
+        };
+        tokio::time::timeout(reply_timeout(), self.stream.write_all(requests))
+            .await
+            .map_err(|_| silent())?
+            .map_err(|e| Failure::new(format!("{what}: the connection failed: {e}")))?;
+        let deadline = tokio::time::Instant::now() + reply_timeout();
+        let mut chunk = vec![0u8; 64 * 1024];
+        let mut replies = 0;
+        while replies < count {
+            // Every complete reply in the buffer.
+            let mut at = 0;
+            while replies < count {
+                let Some(len) = frame_len(&self.buffer[at..]) else {
+                    break;
+                };
+                let reply = &self.buffer[at..at + len];
+                if reply != expected {
+                    return Err(Failure::new(format!(
+                        "{what}: a reply was not the one a correct server sends."
+                    ))
+                    .expected(describe_bytes(expected))
+                    .got(describe_bytes(reply)));
+                }
+                at += len;
+                replies += 1;
+            }
+            self.buffer.drain(..at);
+            if replies == count {
+                break;
+            }
+            match tokio::time::timeout_at(deadline, self.stream.read(&mut chunk)).await {
+                Err(_) => return Err(silent()),
+                Ok(Ok(0)) => {
+                    return Err(Failure::new(format!(
+                        "{what}: your server closed the connection after {replies} of {count} \
+                         replies."
+                    )));
+                }
+                Ok(Ok(n)) => self.buffer.extend_from_slice(&chunk[..n]),
+                Ok(Err(e)) => {
+                    return Err(Failure::new(format!("{what}: the connection failed: {e}")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// How long one GET of `key` takes, sent alone and answered with
+    /// `expected`. Alone, because pipelined replies of a server that
+    /// writes each reply by itself wait on TCP's delayed acknowledgement
+    /// (tens of milliseconds, now and then), which would be timed too.
+    async fn one(&mut self, key: &str, expected: &[u8]) -> Result<Duration, Failure> {
+        let request = command(&["GET", key]);
+        let started = Instant::now();
+        self.call(&request, 1, expected, "A GET of a key the store holds")
+            .await?;
+        Ok(started.elapsed())
+    }
+
+    /// SETs every key to [`VALUE`], in one write.
+    async fn set_all(&mut self, keys: &[String], what: &str) -> Result<(), Failure> {
+        let requests: Vec<u8> = keys
+            .iter()
+            .flat_map(|k| command(&["SET", k, "v"]))
+            .collect();
+        self.call(&requests, keys.len(), OK, what).await
+    }
+}
+
+/// A GET costs about as much in a server whose store holds 32 thousand
+/// keys as in one whose store holds 64 (at most [`LIMIT`] times as much,
+/// the fastest of 576 GETs each, sent one at a time, in turns to two
+/// servers; the stores are filled with pipelined SETs). Proves the server looks a key up rather than visiting
+/// every entry. Catches a handler that clones the whole map, or scans a
+/// list of pairs, on every request (`linear-lookup`).
+pub fn requests_cost_the_same_in_a_big_store<S: Serve>() -> Result<(), Failure> {
+    // Two servers, so that the small and the big store can be timed in
+    // turns; one connection each (a store may be per connection).
+    let small_server = RunningServer::start::<S>();
+    let big_server = RunningServer::start::<S>();
+    block_on(async {
+        let small_keys: Vec<String> = (0..PROBES).map(|i| format!("small:{i}")).collect();
+        let big_keys: Vec<String> = (0..PROBES).map(|i| format!("big:{i}")).collect();
+        let mut small = Pipe::connect(&small_server).await?;
+        small.set_all(&small_keys, "SETs of 64 keys").await?;
+        let mut big = Pipe::connect(&big_server).await?;
+        let started = Instant::now();
+        let mut size = 0;
+        while size < SERVER_BIG && started.elapsed() < SERVER_GROW_FOR {
+            let keys: Vec<String> = (size..size + SET_BATCH)
+                .map(|i| format!("filler:{i}"))
+                .collect();
+            big.set_all(&keys, "SETs that fill a store").await?;
+            size += SET_BATCH;
+        }
+        big.set_all(&big_keys, "SETs of 64 keys into a full store")
+            .await?;
+        size += PROBES;
+
+        let value = bulk(VALUE);
+        let (mut in_small, mut in_big) = (Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            for (small_key, big_key) in small_keys.iter().zip(&big_keys) {
+                in_small.push(small.one(small_key, &value).await?);
+                in_big.push(big.one(big_key, &value).await?);
+            }
+        }
+        let (small_time, big_time) = (fastest(&in_small), fastest(&in_big));
+        let ratio = big_time.as_secs_f64() / small_time.as_secs_f64().max(1e-9);
+        if ratio <= LIMIT {
+            return Ok(());
+        }
+        Err(Failure::new(format!(
+            "A GET took {} on a server whose store held {PROBES} keys, and {} on one whose \
+             store held ≈{size} keys: ≈{} times as long (the fastest of {} GETs each, sent one \
+             at a time, in turns, on this machine).",
+            nanos(small_time),
+            nanos(big_time),
+            ratio.round(),
+            ROUNDS * PROBES,
+        ))
+        .expected(format!(
+            "about the same time in both (at most {LIMIT} times as long): a HashMap goes \
+             straight to the key"
+        ))
+        .got("a cost that grows with the store: each GET does work for every key")
+        .mistake(LINEAR_LOOKUP))
+    })
+}
