@@ -462,7 +462,7 @@ fn generated_families() -> Vec<(&'static str, Vec<String>)> {
     let numbers = (start..start + FAMILY).map(|n| n.to_string()).collect();
     vec![
         (
-            "generated keys (mixed case, non-ASCII)",
+            "generated keys, in mixed case and non-ASCII",
             mixed.into_iter().collect(),
         ),
         (
