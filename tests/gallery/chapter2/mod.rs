@@ -11,6 +11,7 @@ pub mod case_insensitive_keys;
 pub mod echoes_the_frame;
 pub mod empty_string_for_missing_key;
 pub mod error_stops_server;
+pub mod finds_by_iterating;
 pub mod greeting_never_sent;
 pub mod hard_coded_port;
 pub mod hard_coded_values;

@@ -7,20 +7,27 @@
 
 pub mod answers_set_twice;
 pub mod arc_new_in_loop;
+pub mod clones_the_map_per_get;
 pub mod copies_the_map;
 pub mod double_lock;
+pub mod get_clones_the_map;
 pub mod get_puts_back;
 pub mod get_removes;
+pub mod get_rewrites;
+pub mod get_via_iter_find;
 pub mod lock_per_command;
 pub mod nil_as_empty;
 pub mod panics_holding_the_lock;
 pub mod random_state_shard;
 pub mod replies_popped;
+pub mod set_clones_and_writes_back;
 pub mod set_does_nothing;
+pub mod set_forgets_old_value;
 pub mod set_on_a_copy;
 pub mod shard_always_zero;
 pub mod shard_by_byte_sum;
 pub mod shard_by_length;
+pub mod shard_from_sixteen;
 pub mod sharded_db_per_connection;
 pub mod std_guard_across_await;
 pub mod store_per_connection;
