@@ -246,8 +246,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 .deadline(STORE_DEADLINE)
                 .on_stuck(DOUBLE_LOCK),
             check!(shard, generated_keys_spread_over_any_shard_count::<A>).deadline(STORE_DEADLINE),
-            check!(shared, cost::requests_cost_the_same_in_a_big_store::<S<A>>),
-            check!(sharded, cost::requests_cost_the_same_in_a_big_store::<D<A>>),
+            check!(shared, cost::requests_cost_the_same_in_a_big_store::<S<A>>)
+                .deadline(cost::SERVER_DEADLINE),
+            check!(sharded, cost::requests_cost_the_same_in_a_big_store::<D<A>>)
+                .deadline(cost::SERVER_DEADLINE),
             check!(visits, record_visit_runs_as_a_spawned_task::<A>).guard(),
             check!(visits, fifty_concurrent_visits_are_all_counted::<A>),
         ],
