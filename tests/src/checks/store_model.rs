@@ -25,6 +25,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -426,9 +428,9 @@ fn plural(n: usize, one: &str) -> String {
 const THREADS: usize = 4;
 /// Calls per thread.
 const THREAD_OPS: usize = 4_000;
-/// Keys that always hold a value, each written by one thread (the first
-/// ones) and read by the others.
-const HOT: usize = 1;
+/// Keys that always hold a value, each written by one thread and read by
+/// the others.
+const HOT: usize = THREADS;
 
 /// What one thread does: calls on its own keys (and, for the writer of a
 /// hot key, on that key), and reads of the others' hot keys.
@@ -450,11 +452,15 @@ struct Seen {
     hot_reads: HashSet<(usize, Option<Bytes>)>,
 }
 
+/// A hot key.
 fn hot_key(i: usize) -> String {
-    format!("hot:{i}:visits:home")
+    format!("hot:{i}:{}", "visits:home/".repeat(HOT_KEY_LEN / 12))
 }
 
-fn thread_work(rng: &mut Rng, thread: usize, reads: bool) -> Vec<Work> {
+/// About how long a hot key is, in bytes.
+const HOT_KEY_LEN: usize = 24;
+
+fn thread_work(rng: &mut Rng, thread: usize, reads: bool, hot: &[String]) -> Vec<Work> {
     // A namespace no other thread writes or reads.
     let namespace = format!("t{thread}/");
     let keys: Vec<String> = key_pool(rng)
@@ -463,18 +469,20 @@ fn thread_work(rng: &mut Rng, thread: usize, reads: bool) -> Vec<Work> {
         .collect();
     (0..THREAD_OPS)
         .map(|_| {
-            // The writer of a hot key works on it often, and every other
-            // thread reads it often, so that their calls interleave.
-            let roll = rng.range(0..20);
-            if reads && thread < HOT && roll < 8 {
-                let key = hot_key(thread);
+            // Each thread writes a hot key of its own and reads the
+            // others' often, so that their calls interleave as often as
+            // they can.
+            let roll = rng.range(0..10);
+            if reads && roll < 4 {
+                let key = hot[thread].clone();
                 if rng.one_in(2) {
                     Work::Own(Op::Get(key))
                 } else {
                     Work::Own(Op::Set(key, value(rng, 16)))
                 }
-            } else if reads && thread >= HOT && roll < 12 {
-                Work::ReadHot(rng.range(0..HOT))
+            } else if reads && roll < 8 {
+                let others: Vec<usize> = (0..HOT).filter(|&h| h != thread).collect();
+                Work::ReadHot(*rng.pick(&others))
             } else {
                 Work::Own(op(rng, &namespace, &keys, reads, 32))
             }
@@ -483,28 +491,42 @@ fn thread_work(rng: &mut Rng, thread: usize, reads: bool) -> Vec<Work> {
 }
 
 /// The hot keys' first values, written before the threads start.
-fn hot_preload(reads: bool) -> Vec<Op> {
+fn hot_preload(reads: bool, hot: &[String]) -> Vec<Op> {
     if !reads {
         return Vec::new();
     }
-    (0..HOT)
-        .map(|i| Op::Set(hot_key(i), Bytes::from(format!("first value of {i}"))))
+    hot.iter()
+        .enumerate()
+        .map(|(i, key)| Op::Set(key.clone(), Bytes::from(format!("first value of {i}"))))
         .collect()
 }
 
-/// How long the threads work at once: they go round their calls until
-/// then (at least once), since on a busy machine with few cores two
-/// threads may take turns for a long while before they overlap.
-const TOGETHER_FOR: Duration = Duration::from_millis(200);
+/// How much the threads must work together: they go round their calls
+/// (at least once) until this many calls, counted over all threads, began
+/// while another thread was inside one — on a busy machine with few cores,
+/// threads may take turns for a long while before they overlap — or until
+/// [`TOGETHER_AT_MOST`] has passed.
+const OVERLAPS: usize = 200_000;
+const TOGETHER_AT_MOST: Duration = Duration::from_millis(800);
 
 /// How long replaying one thread's calls alone may take.
-const REPLAY_FOR: Duration = Duration::from_millis(300);
+const REPLAY_FOR: Duration = Duration::from_millis(150);
+
+/// What the threads share to know when they have worked together enough.
+struct Together {
+    /// Threads inside a call on the store right now.
+    busy: AtomicUsize,
+    /// Calls that began while another thread was inside one.
+    overlapped: AtomicUsize,
+}
 
 fn run_thread<S: Store>(
     db: S::Handle,
     work: Vec<Work>,
     preload: Vec<Op>,
     go: Arc<Barrier>,
+    together: Arc<Together>,
+    hot: Arc<Vec<String>>,
 ) -> Seen {
     // The hot keys' first values are in every thread's model: a writer of
     // one finds it there.
@@ -516,15 +538,25 @@ fn run_thread<S: Store>(
         hot_reads: HashSet::new(),
     };
     go.wait();
-    let until = Instant::now() + TOGETHER_FOR;
+    let until = Instant::now() + TOGETHER_AT_MOST;
     let once = work.len();
     for (n, (i, call)) in work.iter().enumerate().cycle().enumerate() {
-        if n >= once && n % 64 == 0 && Instant::now() >= until {
+        if n >= once
+            && n % 16 == 0
+            && (together.overlapped.load(Relaxed) >= OVERLAPS || Instant::now() >= until)
+        {
             break;
+        }
+        let others = together.busy.fetch_add(1, Relaxed);
+        // A moment off the store between calls: with the lock always
+        // wanted by someone, a thread would mostly wait for it and wake
+        // too late to land between another's two lockings.
+        for i in 0..(n % 7) * 16 {
+            std::hint::black_box(i);
         }
         match call {
             Work::ReadHot(h) => {
-                seen.hot_reads.insert((*h, S::get(&db, &hot_key(*h))));
+                seen.hot_reads.insert((*h, S::get(&db, &hot[*h])));
             }
             Work::Own(op) => {
                 let want = op.on_model(&mut model);
@@ -532,9 +564,16 @@ fn run_thread<S: Store>(
                 done.push(i);
                 if got != want {
                     seen.divergence = Some((done.len() - 1, got, want));
+                    together.busy.fetch_sub(1, Relaxed);
+                    // The others may stop too: one difference is enough.
+                    together.overlapped.fetch_add(OVERLAPS, Relaxed);
                     break;
                 }
             }
+        }
+        together.busy.fetch_sub(1, Relaxed);
+        if others > 0 {
+            together.overlapped.fetch_add(1, Relaxed);
         }
     }
     seen.own = done
@@ -550,16 +589,22 @@ fn run_thread<S: Store>(
 /// What several threads at once, each on keys of its own, must not see.
 fn concurrent<S: Store>(rng: &mut Rng) -> Result<(), Failure> {
     let db = S::new();
-    let preload = hot_preload(S::READS);
+    let hot: Arc<Vec<String>> = Arc::new((0..HOT).map(hot_key).collect());
+    let preload = hot_preload(S::READS, &hot);
     for op in &preload {
         op.on_store::<S>(&db);
     }
     let go = Arc::new(Barrier::new(THREADS));
+    let together = Arc::new(Together {
+        busy: AtomicUsize::new(0),
+        overlapped: AtomicUsize::new(0),
+    });
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
-            let work = thread_work(rng, t, S::READS);
+            let work = thread_work(rng, t, S::READS, &hot);
             let (db, preload, go) = (db.clone(), preload.clone(), Arc::clone(&go));
-            std::thread::spawn(move || run_thread::<S>(db, work, preload, go))
+            let (together, hot) = (Arc::clone(&together), Arc::clone(&hot));
+            std::thread::spawn(move || run_thread::<S>(db, work, preload, go, together, hot))
         })
         .collect();
     let mut seen = Vec::with_capacity(THREADS);
@@ -573,30 +618,24 @@ fn concurrent<S: Store>(rng: &mut Rng) -> Result<(), Failure> {
     let scene = format!(
         "{THREADS} threads called one Db at once, each on keys of its own{}.",
         if S::READS {
-            ", while the others also read a key that always holds a value, written by the \
-             first thread only"
+            ", and each also writing a key that the others read (a key that always holds \
+             a value)"
         } else {
             ""
         }
     );
-    // A hot key found empty: a read took it away for a moment.
-    if seen
-        .iter()
-        .any(|s| s.hot_reads.iter().any(|(_, v)| v.is_none()))
-    {
-        return Err(Failure::new(format!(
-            "{scene} Some reads of that key found nothing, though it held a value all along."
-        ))
-        .expected("Some(…) on every read of that key")
-        .got("None, for some of the reads")
-        .mistake(GET_REMOVES));
-    }
     // A thread's own calls that differ: on one thread too, or only beside
     // the others?
     let mut own_key_changed = false;
     let mut hot_key_changed = false;
+    // A hot key found empty, by a reader or by its writer: a read took
+    // the value away for a moment. (Its writer finds it empty before it
+    // can find an older value put back.)
+    let mut hot_key_empty = seen
+        .iter()
+        .any(|s| s.hot_reads.iter().any(|(_, v)| v.is_none()));
     for s in &seen {
-        let Some(divergence) = &s.divergence else {
+        let Some((at, got, _)) = &s.divergence else {
             continue;
         };
         let mut alone = preload.clone();
@@ -610,11 +649,21 @@ fn concurrent<S: Store>(rng: &mut Rng) -> Result<(), Failure> {
         if let Ok(Some(d)) = replayed {
             return Err(single_failure::<S>(&alone, d, "on one thread"));
         }
-        if s.own[divergence.0].key().starts_with("hot:") {
-            hot_key_changed = true;
-        } else {
-            own_key_changed = true;
+        match (hot.iter().any(|k| k == s.own[*at].key()), got) {
+            (true, None) => hot_key_empty = true,
+            (true, Some(_)) => hot_key_changed = true,
+            (false, _) => own_key_changed = true,
         }
+    }
+    if hot_key_empty {
+        return Err(Failure::new(format!(
+            "{scene} A key that held a value all along was found empty, by another thread's \
+             read or by its own writer. Alone on a new Db, the same calls return what a \
+             HashMap does."
+        ))
+        .expected("Some(…) on every read of a key that holds a value")
+        .got("None, now and then")
+        .mistake(GET_REMOVES));
     }
     if own_key_changed {
         return Err(Failure::new(format!(
@@ -628,11 +677,11 @@ fn concurrent<S: Store>(rng: &mut Rng) -> Result<(), Failure> {
     }
     if hot_key_changed {
         return Err(Failure::new(format!(
-            "{scene} After the first thread stored a value under that key, the key held an \
-             older one, though the other threads only read it. Alone on a new Db, the same calls \
+            "{scene} After a thread stored a value under its key, the key held an older \
+             one, though the other threads only read it. Alone on a new Db, the same calls \
              return what a HashMap does."
         ))
-        .expected("the writer of that key finds what it last stored")
+        .expected("the writer of a key finds what it last stored")
         .got("an older value of the key")
         .mistake(GET_WRITES_BACK));
     }
@@ -647,7 +696,7 @@ fn concurrent<S: Store>(rng: &mut Rng) -> Result<(), Failure> {
     for (h, s) in seen.iter().enumerate().take(HOT.min(seen.len())) {
         for op in &s.own {
             if let Op::Set(k, v) = op
-                && *k == hot_key(h)
+                && Some(k) == hot.get(h)
                 && let Some(values) = written.get_mut(h)
             {
                 values.push(v.clone());
@@ -660,7 +709,7 @@ fn concurrent<S: Store>(rng: &mut Rng) -> Result<(), Failure> {
                 && !values.contains(v)
             {
                 return Err(Failure::new(format!(
-                    "{scene} A read of that key returned {}, which nobody stored there.",
+                    "{scene} A read of another thread's key returned {}, which nobody stored there.",
                     show(Some(v))
                 ))
                 .expected("one of the values its writer stored"));
