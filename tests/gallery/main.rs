@@ -520,6 +520,67 @@ fn cases() -> Vec<Case> {
             "3.5-sharded-server::random_sessions_match_the_model",
             "extra-reply"
         ),
+        // Store model, cost and shard families (helper `store-model`).
+        entry!(
+            chapter3,
+            set_clones_and_writes_back,
+            "3.2-db-set::random_operations_match_a_hashmap_model",
+            "lost-write"
+        ),
+        entry!(
+            chapter3,
+            set_forgets_old_value,
+            "3.2-db-set::random_operations_match_a_hashmap_model",
+            "lost-write"
+        ),
+        entry!(
+            chapter3,
+            set_forgets_old_value,
+            "3.3-db-get::random_operations_match_a_hashmap_model",
+            "old-value-not-returned"
+        ),
+        entry!(
+            chapter3,
+            get_removes,
+            "3.3-db-get::random_operations_match_a_hashmap_model",
+            "get-removes"
+        ),
+        entry!(
+            chapter3,
+            get_puts_back,
+            "3.3-db-get::random_operations_match_a_hashmap_model",
+            "get-removes"
+        ),
+        entry!(
+            chapter3,
+            get_rewrites,
+            "3.3-db-get::random_operations_match_a_hashmap_model",
+            "get-writes-back"
+        ),
+        entry!(
+            chapter3,
+            set_clones_and_writes_back,
+            "3.2-db-set::calls_cost_the_same_in_a_big_store",
+            "linear-lookup"
+        ),
+        entry!(
+            chapter3,
+            get_via_iter_find,
+            "3.3-db-get::calls_cost_the_same_in_a_big_store",
+            "linear-lookup"
+        ),
+        entry!(
+            chapter3,
+            get_clones_the_map,
+            "3.3-db-get::calls_cost_the_same_in_a_big_store",
+            "linear-lookup"
+        ),
+        entry!(
+            chapter3,
+            shard_from_sixteen,
+            "generated_keys_spread_over_any_shard_count",
+            "uneven-shards"
+        ),
     ];
     for check in harness_cases::checks() {
         let (expect, after): (Expect, Option<After>) = match check.name {
@@ -630,6 +691,8 @@ fn normalise(message: &str) -> String {
     let out = replace_number_after(&out, "outside Tokio for ");
     let out = replace_number_after(&out, "in all: ");
     let out = replace_number_after(&out, "woke up to ");
+    // Measured times and sizes (the cost checks write them after "≈").
+    let out = replace_number_after(&out, "≈");
     // Source locations move with every edit; keep the file, drop the line.
     replace_number_after(&replace_number_after(&out, ".rs:"), ".rs:N:")
 }

@@ -10,9 +10,11 @@
 //! [`Serve`]: crate::fixtures::Serve
 
 pub mod blocking;
+pub mod cost;
 pub mod hygiene;
 pub mod model;
 pub mod protocol;
 pub mod server;
 pub mod stated;
 pub mod store;
+pub mod store_model;

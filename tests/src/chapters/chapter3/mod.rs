@@ -128,10 +128,10 @@ pub(crate) const STORE_DEADLINE: Duration = Duration::from_secs(3);
 /// The chapter's suite for the API `A`, reported as package `package`.
 pub fn suite<A: Api>(package: &'static str) -> Suite {
     use crate::check;
-    use checks::server;
     use checks::store::{
         a_set_on_one_connection_is_visible_on_another, a_slow_reader_does_not_freeze_the_store,
     };
+    use checks::{cost, server, store_model};
     let shared = exercise("shared-store");
     let set = exercise("db-set");
     let get = exercise("db-get");
@@ -250,6 +250,26 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 an_unknown_command_gets_an_error_and_the_connection_lives::<D<A>>
             ),
             check!(sharded, an_idle_client_does_not_block_others::<D<A>>).guard(),
+            // Store model, cost and shard families (helper `store-model`).
+            check!(
+                set,
+                store_model::random_operations_match_a_hashmap_model::<Writes<A>>
+            )
+            .deadline(STORE_DEADLINE)
+            .on_stuck(DOUBLE_LOCK),
+            check!(
+                get,
+                store_model::random_operations_match_a_hashmap_model::<Handle<A>>
+            )
+            .deadline(STORE_DEADLINE)
+            .on_stuck(DOUBLE_LOCK),
+            check!(set, cost::calls_cost_the_same_in_a_big_store::<Writes<A>>)
+                .deadline(STORE_DEADLINE)
+                .on_stuck(DOUBLE_LOCK),
+            check!(get, cost::calls_cost_the_same_in_a_big_store::<Handle<A>>)
+                .deadline(STORE_DEADLINE)
+                .on_stuck(DOUBLE_LOCK),
+            check!(shard, generated_keys_spread_over_any_shard_count::<A>).deadline(STORE_DEADLINE),
             check!(visits, record_visit_runs_as_a_spawned_task::<A>).guard(),
             check!(visits, fifty_concurrent_visits_are_all_counted::<A>),
         ],
