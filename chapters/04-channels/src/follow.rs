@@ -28,7 +28,11 @@ pub struct Followed {
     unused_variables,
     reason = "exercise 4.4: the parameters are yours to use"
 )]
-pub async fn follow(changes: broadcast::Receiver<String>) -> Followed {
+#[allow(
+    unused_mut,
+    reason = "exercise 4.4: `recv` needs `changes` to be mutable"
+)]
+pub async fn follow(mut changes: broadcast::Receiver<String>) -> Followed {
     // exercise: follow
     // Exercise 4.4 — requirements:
     //  1. Loop on `changes.recv().await`, pushing every value received onto

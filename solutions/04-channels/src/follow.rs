@@ -23,9 +23,8 @@ pub struct Followed {
 // ANCHOR: follow
 /// Reads the feed `changes` (the keys that changed, as a manager might
 /// announce them) until every sender is gone, and returns what it saw.
-pub async fn follow(changes: broadcast::Receiver<String>) -> Followed {
+pub async fn follow(mut changes: broadcast::Receiver<String>) -> Followed {
     // exercise: follow
-    let mut changes = changes;
     let mut followed = Followed::default();
     loop {
         match changes.recv().await {
