@@ -607,6 +607,24 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter4,
+            follow_does_nothing,
+            "every_follower_sees_every_change_in_order",
+            "stops-when-empty"
+        ),
+        entry!(
+            chapter4,
+            get_without_waiting,
+            "a_get_is_pending_until_the_manager_answers",
+            "reply-not-awaited"
+        ),
+        entry!(
+            chapter4,
+            task_per_command,
+            "the_channel_is_bounded_and_fills_while_the_server_stalls",
+            "unbounded-queue"
+        ),
+        entry!(
+            chapter4,
             stops_on_lagged,
             "a_lagging_follower_counts_what_it_missed_and_continues",
             "stops-on-lagged"

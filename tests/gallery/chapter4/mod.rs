@@ -8,7 +8,9 @@
 pub mod blocking_send_get;
 pub mod blocking_send_set;
 pub mod connection_per_request;
+pub mod follow_does_nothing;
 pub mod get_without_asking;
+pub mod get_without_waiting;
 pub mod huge_capacity;
 pub mod manager_keeps_a_sender;
 pub mod reply_send_unwrapped;
@@ -16,6 +18,7 @@ pub mod rx_await_unwrap;
 pub mod set_unwraps;
 pub mod set_without_waiting;
 pub mod stops_on_lagged;
+pub mod task_per_command;
 pub mod try_recv_follower;
 pub mod try_send_get;
 pub mod unwrap_in_manager;
