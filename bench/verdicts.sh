@@ -25,7 +25,7 @@ for arg in "$@"; do
 done
 export INSTA_UPDATE=no CARGO_TERM_COLOR=never
 cargo build -q -p grader --tests
-cargo test -q --no-run -p solution-1 -p solution-2 -p solution-3 2>/dev/null
+cargo test -q --no-run -p solution-1 -p solution-2 -p solution-3 -p solution-4 2>/dev/null
 
 spinners=()
 stop_load() { for p in "${spinners[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -44,7 +44,7 @@ started=$(date +%s)
 for round in $(seq 1 "$rounds"); do
     cargo test -q -p grader --test gallery -- --test-threads 4 2>&1 |
         sed -n 's/^test \(.*[^ ]\) *\.\.\. \(ok\|FAILED\)$/gallery \1 \2/p' >>"$log" || true
-    for n in 1 2 3; do
+    for n in 1 2 3 4; do
         cargo test -q -p "solution-$n" --test grade 2>&1 |
             sed -n "s/^test \\(.*[^ ]\\) *\\.\\.\\. \\(ok\\|FAILED\\)\$/solution-$n \\1 \\2/p" >>"$log" || true
     done

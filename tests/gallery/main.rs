@@ -16,6 +16,7 @@
 mod chapter1;
 mod chapter2;
 mod chapter3;
+mod chapter4;
 mod harness_cases;
 
 use grader::harness;
@@ -581,6 +582,114 @@ fn cases() -> Vec<Case> {
             "generated_keys_spread_over_any_shard_count",
             "uneven-shards"
         ),
+        entry!(
+            chapter4,
+            connection_per_request,
+            "a_hundred_tasks_share_one_connection",
+            "connection-per-request"
+        ),
+        entry!(
+            chapter4,
+            manager_keeps_a_sender,
+            "the_manager_ends_when_every_sender_is_dropped",
+            "manager-keeps-a-sender"
+        ),
+        entry!(
+            chapter4,
+            reply_send_unwrapped,
+            "a_dropped_reply_receiver_does_not_stop_the_manager",
+            "reply-send-unwrapped"
+        ),
+        entry!(
+            chapter4,
+            huge_capacity,
+            "the_channel_is_bounded_and_fills_while_the_server_stalls",
+            "unbounded-queue"
+        ),
+        entry!(
+            chapter4,
+            huge_capacity,
+            "a_send_into_the_full_channel_waits_for_the_manager",
+            "unbounded-queue"
+        ),
+        entry!(
+            chapter4,
+            unwrap_in_manager,
+            "every_waiting_caller_gets_an_error_when_the_server_dies",
+            "manager-dies-with-server"
+        ),
+        entry!(
+            chapter4,
+            blocking_send_get,
+            "a_hundred_concurrent_gets_each_get_their_own_answer",
+            "blocking-send-in-async"
+        ),
+        entry!(
+            chapter4,
+            get_without_asking,
+            "a_get_is_pending_until_the_manager_answers",
+            "reply-without-asking"
+        ),
+        entry!(
+            chapter4,
+            try_send_get,
+            "a_get_waits_for_room_in_a_full_channel",
+            "try-send-when-full"
+        ),
+        entry!(
+            chapter4,
+            rx_await_unwrap,
+            "a_get_errs_when_the_manager_is_gone",
+            "panic-when-manager-gone"
+        ),
+        entry!(
+            chapter4,
+            blocking_send_set,
+            "a_hundred_concurrent_sets_each_carry_their_key_and_value",
+            "blocking-send-in-async"
+        ),
+        entry!(
+            chapter4,
+            set_without_waiting,
+            "a_set_is_pending_until_the_manager_answers",
+            "reply-not-awaited"
+        ),
+        entry!(
+            chapter4,
+            set_unwraps,
+            "a_set_errs_when_the_manager_is_gone",
+            "panic-when-manager-gone"
+        ),
+        entry!(
+            chapter4,
+            try_recv_follower,
+            "every_follower_sees_every_change_in_order",
+            "stops-when-empty"
+        ),
+        entry!(
+            chapter4,
+            follow_does_nothing,
+            "every_follower_sees_every_change_in_order",
+            "stops-when-empty"
+        ),
+        entry!(
+            chapter4,
+            get_without_waiting,
+            "a_get_is_pending_until_the_manager_answers",
+            "reply-not-awaited"
+        ),
+        entry!(
+            chapter4,
+            task_per_command,
+            "the_channel_is_bounded_and_fills_while_the_server_stalls",
+            "unbounded-queue"
+        ),
+        entry!(
+            chapter4,
+            stops_on_lagged,
+            "a_lagging_follower_counts_what_it_missed_and_continues",
+            "stops-on-lagged"
+        ),
     ];
     for check in harness_cases::checks() {
         let (expect, after): (Expect, Option<After>) = match check.name {
@@ -718,6 +827,7 @@ fn every_check() -> Vec<String> {
         grader_chapters::chapter1::suite::<chapter1::hard_coded_port::Entry>("gallery"),
         grader_chapters::chapter2::suite::<chapter2::accepts_once::Entry>("gallery"),
         grader_chapters::chapter3::suite::<chapter3::double_lock::Entry>("gallery"),
+        grader_chapters::chapter4::suite::<chapter4::huge_capacity::Entry>("gallery"),
     ];
     suites
         .iter()

@@ -51,7 +51,7 @@ pub const STATED: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::STATED;
-    use crate::chapters::{chapter1, chapter2, chapter3};
+    use crate::chapters::{chapter1, chapter2, chapter3, chapter4};
     use crate::suite::Suite;
 
     struct Nothing;
@@ -62,12 +62,16 @@ mod tests {
         type ShardedDb = ();
         type VisitCounter = ();
     }
+    impl chapter4::Api for Nothing {
+        type Command = ();
+    }
 
     fn suites() -> Vec<Suite> {
         vec![
             chapter1::suite::<Nothing>("test"),
             chapter2::suite::<Nothing>("test"),
             chapter3::suite::<Nothing>("test"),
+            chapter4::suite::<Nothing>("test"),
         ]
     }
 
