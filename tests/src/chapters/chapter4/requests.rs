@@ -67,6 +67,18 @@ fn panicked(call: &str, when: &str, message: &str) -> Failure {
     }
 }
 
+/// One of many calls made at once, as it ended: its result, or the
+/// failure for a call that never returned or panicked.
+fn settled<T>(call: &str, result: Result<T, String>) -> Result<T, Failure> {
+    match result {
+        Err(message) if message.starts_with("no result") => {
+            Err(Failure::new(format!("{call} returned {message}.")))
+        }
+        Err(message) => Err(panicked(call, "with other calls running at once", &message)),
+        Ok(got) => Ok(got),
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Many callers at once, the grader as the manager.
 
@@ -185,19 +197,7 @@ pub fn a_hundred_concurrent_gets_each_get_their_own_answer<A: Api>() -> Result<(
     )?;
     for ((key, answer), result) in answers.iter().zip(results) {
         let call = Helper::Get.call(key);
-        let got = match result {
-            Err(message) if message.starts_with("no result") => {
-                return Err(Failure::new(format!("{call} returned {message}.")));
-            }
-            Err(message) => {
-                return Err(panicked(
-                    &call,
-                    "with other calls running at once",
-                    &message,
-                ));
-            }
-            Ok(got) => got,
-        };
+        let got = settled(&call, result)?;
         let right = match (answer, &got) {
             (Ok(want), Ok(have)) => want == have,
             (Err(_), Err(_)) => true,
@@ -246,19 +246,7 @@ pub fn a_hundred_concurrent_sets_each_carry_their_key_and_value<A: Api>() -> Res
     )?;
     for ((key, answer), result) in answers.iter().zip(results) {
         let call = Helper::Set.call(key);
-        let got = match result {
-            Err(message) if message.starts_with("no result") => {
-                return Err(Failure::new(format!("{call} returned {message}.")));
-            }
-            Err(message) => {
-                return Err(panicked(
-                    &call,
-                    "with other calls running at once",
-                    &message,
-                ));
-            }
-            Ok(got) => got,
-        };
+        let got = settled(&call, result)?;
         if answer.is_err() != got.is_err() {
             return Err(
                 Failure::new(format!("{call} did not return what the manager answered."))
