@@ -401,7 +401,22 @@ pub fn a_send_into_the_full_channel_waits_for_the_manager<A: Api>() -> Result<()
     let capacity = bounded::<A>(&sender)?;
     redis.stall();
     let mut replies = Vec::new();
-    let accepted = fill::<A>(&sender, capacity, &mut replies)?;
+    let mut accepted = fill::<A>(&sender, capacity, &mut replies)?;
+    // The manager may not have taken its first command yet when the
+    // channel first said Full; once it does, a slot frees. Keep offering
+    // for a moment, until the manager holds one command (waiting for the
+    // stalled server) and the channel stays full.
+    let settle = Instant::now() + crate::harness::scaled(Duration::from_millis(200));
+    while Instant::now() < settle {
+        if try_put::<A>(&sender, format!("queued:{accepted}"), &mut replies)? {
+            accepted += 1;
+            if accepted > capacity + 1 {
+                return Err(too_many(capacity, accepted));
+            }
+        } else {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
     // Polled here, on this thread; the runtime's workers run the manager.
     let _context = runtime.enter();
     let (resp, _reply) = oneshot::channel();
