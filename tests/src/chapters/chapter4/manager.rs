@@ -304,9 +304,17 @@ fn bounded<A: Api>(sender: &mpsc::Sender<A::Command>) -> Result<usize, Failure> 
     Ok(capacity)
 }
 
-/// Fills the channel while the server is stalled: `Ok(accepted)` once
-/// `try_send` said `Full`.
-fn fill<A: Api>(
+/// Fills the channel while the server is stalled, until it stays full:
+/// `Ok(accepted)`.
+///
+/// `try_send` saying `Full` once is not enough. The manager may not have
+/// taken its first command yet (once it does, a slot frees), and a full
+/// channel could also be a manager merely slower than this loop. So it
+/// keeps offering commands for a moment: a manager that waits for the
+/// stalled server takes one and then none, one that hands commands on to
+/// tasks of their own (or drops them) keeps making room, and is caught by
+/// the capacity + 1 bound.
+async fn fill<A: Api>(
     sender: &mpsc::Sender<A::Command>,
     capacity: usize,
     replies: &mut Vec<oneshot::Receiver<mini_redis::Result<Option<Bytes>>>>,
@@ -316,11 +324,24 @@ fn fill<A: Api>(
     // and the channel `capacity` more: one more send must find it full.
     for i in 0..capacity + 2 {
         if !try_put::<A>(sender, format!("queued:{i}"), replies)? {
-            return Ok(accepted);
+            break;
         }
         accepted += 1;
     }
-    Err(too_many(capacity, accepted))
+    let settle = Instant::now() + crate::harness::scaled(Duration::from_millis(200));
+    loop {
+        if accepted > capacity + 1 {
+            return Err(too_many(capacity, accepted));
+        }
+        if Instant::now() >= settle {
+            return Ok(accepted);
+        }
+        if try_put::<A>(sender, format!("queued:{accepted}"), replies)? {
+            accepted += 1;
+        } else {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
 }
 
 /// The failure of a channel that took more than capacity + 1 commands
@@ -351,23 +372,7 @@ pub fn the_channel_is_bounded_and_fills_while_the_server_stalls<A: Api>() -> Res
         let capacity = bounded::<A>(&sender)?;
         redis.stall();
         let mut replies = Vec::new();
-        let mut accepted = fill::<A>(&sender, capacity, &mut replies)?;
-        // A full channel could also be a manager that is merely slower
-        // than this loop. Keep offering commands for a moment: a manager
-        // that waits for the stalled server takes none of them, one that
-        // hands commands on to tasks of their own (or drops them) makes
-        // room again.
-        let settle = Instant::now() + crate::harness::scaled(Duration::from_millis(200));
-        while Instant::now() < settle {
-            if try_put::<A>(&sender, format!("queued:{accepted}"), &mut replies)? {
-                accepted += 1;
-                if accepted > capacity + 1 {
-                    return Err(too_many(capacity, accepted));
-                }
-            } else {
-                tokio::time::sleep(Duration::from_millis(2)).await;
-            }
-        }
+        fill::<A>(&sender, capacity, &mut replies).await?;
         redis.resume();
         // Once the server answers again, every queued command is served.
         for (i, reply) in replies.into_iter().enumerate() {
@@ -401,22 +406,7 @@ pub fn a_send_into_the_full_channel_waits_for_the_manager<A: Api>() -> Result<()
     let capacity = bounded::<A>(&sender)?;
     redis.stall();
     let mut replies = Vec::new();
-    let mut accepted = fill::<A>(&sender, capacity, &mut replies)?;
-    // The manager may not have taken its first command yet when the
-    // channel first said Full; once it does, a slot frees. Keep offering
-    // for a moment, until the manager holds one command (waiting for the
-    // stalled server) and the channel stays full.
-    let settle = Instant::now() + crate::harness::scaled(Duration::from_millis(200));
-    while Instant::now() < settle {
-        if try_put::<A>(&sender, format!("queued:{accepted}"), &mut replies)? {
-            accepted += 1;
-            if accepted > capacity + 1 {
-                return Err(too_many(capacity, accepted));
-            }
-        } else {
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
+    let accepted = runtime.block_on(fill::<A>(&sender, capacity, &mut replies))?;
     // Polled here, on this thread; the runtime's workers run the manager.
     let _context = runtime.enter();
     let (resp, _reply) = oneshot::channel();
