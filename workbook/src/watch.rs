@@ -51,7 +51,7 @@ pub fn current_chapter(root: &Path, manifest: &Manifest) -> Option<(Chapter, &'s
         })
 }
 
-/// The chapter whose `src/` holds the most recently modified file, if
+/// The chapter whose `src/` holds the most recently modified Rust file, if
 /// that file changed after the checkout (a few seconds after the
 /// workspace's own `exercises.toml` was written): on a fresh clone every
 /// file is as new as every other, and nothing was edited yet.
@@ -74,23 +74,11 @@ fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).ok()?.modified().ok()
 }
 
-/// The newest modification time of the files below `dir`.
+/// The newest modification time of the Rust files below `dir`.
 fn newest_file(dir: &Path) -> Option<SystemTime> {
-    let mut newest = None;
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let path = entry.path();
-        let when = if path.is_dir() {
-            newest_file(&path)
-        } else {
-            modified(&path)
-        };
-        if let Some(when) = when {
-            if newest.is_none_or(|n| when > n) {
-                newest = Some(when);
-            }
-        }
-    }
-    newest
+    let mut files = Vec::new();
+    crate::book::collect(dir, "rs", &mut files);
+    files.iter().filter_map(|f| modified(f)).max()
 }
 
 /// What changed since the last run, in one line per exercise that turned
