@@ -22,13 +22,12 @@
 //! `tokio::task::block_in_place`, which panics on a current-thread
 //! runtime, is named the same mistake.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::model::generate::{Bounds, Generator};
 use super::model::{Model, Step, run};
 use crate::failure::Failure;
+use crate::fixtures::activity::Sampler;
 use crate::fixtures::{RunningServer, Serve, block_on};
 use crate::harness::runner::seconds;
 use crate::mistakes;
@@ -71,7 +70,7 @@ pub fn no_request_blocks_the_runtime<S: Serve, M: Model>() -> Result<(), Failure
         .sum();
     let server = RunningServer::start_on_one_thread::<S>();
     let thread = wait_for_thread(&server);
-    let watch = thread.and_then(BlockWatch::start);
+    let watch = thread.and_then(block_watch);
     let answered = block_on(async {
         let mut answered = 0;
         for session in &sessions {
@@ -89,7 +88,7 @@ pub fn no_request_blocks_the_runtime<S: Serve, M: Model>() -> Result<(), Failure
         }
         answered
     });
-    let blocked = watch.map(BlockWatch::finish);
+    let blocked = watch.and_then(Sampler::finish);
     let late = server.ticker().map(|t| t.worst_late()).unwrap_or_default();
     drop(server);
 
@@ -210,67 +209,46 @@ mod calls {
     pub const FUTEX: &[i64] = &[];
 }
 
-/// A thread that looks at one thread of this process every millisecond.
-struct BlockWatch {
-    stop: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<Blocked>,
-}
-
-impl BlockWatch {
-    /// Starts watching thread `tid`, when this system shows what a thread
-    /// is asleep in (Linux on x86-64 or ARM).
-    fn start(tid: u32) -> Option<BlockWatch> {
-        if calls::DRIVER.is_empty() {
-            return None;
-        }
-        let folder = format!("/proc/self/task/{tid}");
-        std::fs::read_to_string(format!("{folder}/syscall")).ok()?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let thread = std::thread::Builder::new()
-            .name("grader-block-watch".into())
-            .spawn(move || {
-                let mut blocked = Blocked::default();
-                let mut last = Instant::now();
-                while !flag.load(Ordering::Relaxed) {
-                    std::thread::sleep(Duration::from_millis(1));
-                    let now = Instant::now();
-                    // A look stands for the time since the last one, but
-                    // never for more than a few ms: a watch descheduled
-                    // on a busy machine saw nothing meanwhile.
-                    let span = (now - last).min(Duration::from_millis(3));
-                    last = now;
-                    if let Some(call) = asleep_in(&folder) {
-                        if call < 0 || calls::DRIVER.contains(&call) {
-                        } else if calls::SLEEP.contains(&call) {
-                            blocked.sleeping += span;
-                        } else if calls::FUTEX.contains(&call) {
-                            blocked.locked += span;
-                        } else {
-                            blocked.other += span;
-                            blocked.other_call = Some(call);
-                        }
-                    }
+/// Watches thread `tid` of this process every millisecond, when this
+/// system shows what a thread is asleep in (Linux on x86-64 or ARM).
+fn block_watch(tid: u32) -> Option<Sampler<Blocked>> {
+    if calls::DRIVER.is_empty() {
+        return None;
+    }
+    let folder = format!("/proc/self/task/{tid}");
+    std::fs::read_to_string(format!("{folder}/syscall")).ok()?;
+    let mut last = Instant::now();
+    Sampler::start(
+        "grader-block-watch",
+        Duration::from_millis(1),
+        Blocked::default(),
+        move |blocked| {
+            let now = Instant::now();
+            // A look stands for the time since the last one, but never
+            // for more than a few ms: a watch descheduled on a busy
+            // machine saw nothing meanwhile.
+            let span = (now - last).min(Duration::from_millis(3));
+            last = now;
+            if let Some(call) = asleep_in(&folder) {
+                if call < 0 || calls::DRIVER.contains(&call) {
+                } else if calls::SLEEP.contains(&call) {
+                    blocked.sleeping += span;
+                } else if calls::FUTEX.contains(&call) {
+                    blocked.locked += span;
+                } else {
+                    blocked.other += span;
+                    blocked.other_call = Some(call);
                 }
-                blocked
-            })
-            .ok()?;
-        Some(BlockWatch { stop, thread })
-    }
-
-    fn finish(self) -> Blocked {
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap_or_default()
-    }
+            }
+        },
+    )
 }
 
 /// The system call the thread in `folder` is asleep in, if it is asleep
 /// in one (state `S` or `D`).
 fn asleep_in(folder: &str) -> Option<i64> {
     let stat = std::fs::read_to_string(format!("{folder}/stat")).ok()?;
-    let state = stat
-        .rfind(')')
-        .and_then(|end| stat[end + 1..].trim_start().chars().next())?;
+    let state = crate::harness::runner::thread_state(&stat)?;
     if state != 'S' && state != 'D' {
         return None;
     }

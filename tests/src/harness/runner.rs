@@ -299,19 +299,22 @@ fn runnable_threads_in(folder: &str, prefix: Option<&str>) -> Option<u32> {
                 continue;
             }
         }
-        // `TID (name) S …`: the state follows the name, which is in
-        // parentheses and may contain spaces and parentheses itself.
         let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
             continue; // the thread just ended
         };
-        let state = stat
-            .rfind(')')
-            .and_then(|end| stat[end + 1..].trim_start().chars().next());
-        if state == Some('R') {
+        if thread_state(&stat) == Some('R') {
             runnable += 1;
         }
     }
     Some(runnable)
+}
+
+/// A thread's state letter (`R`, `S`, `D`…) from its `/proc/…/stat`:
+/// `TID (name) S …`, where the name is in parentheses and may contain
+/// spaces and parentheses itself.
+pub(crate) fn thread_state(stat: &str) -> Option<char> {
+    stat.rfind(')')
+        .and_then(|end| stat[end + 1..].trim_start().chars().next())
 }
 
 /// A wait multiplied by [`TIMEOUT_SCALE_ENV`], if set: every wait of the
