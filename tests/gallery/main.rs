@@ -795,6 +795,7 @@ fn normalise(message: &str) -> String {
     let out = replace_number_after(&out, "different, the highest ");
     // Reads that missed, writes that were lost: down to scheduling too.
     let out = replace_number_after(&out, "at once; ");
+    let out = replace_number_after(&out, "times each or more; ");
     let out = replace_number_after(&out, "; afterwards ");
     // Time blocked, and how late a ticker was: down to the machine.
     let out = replace_number_after(&out, "outside Tokio for ");

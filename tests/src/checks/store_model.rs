@@ -25,14 +25,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
 use crate::failure::{Failure, Mistake, describe_bytes};
+use crate::fixtures::interleave::{self, Interleaver, Workers};
 use crate::mistakes::{GET_REMOVES, GET_WRITES_BACK, LOST_WRITE, OLD_VALUE_NOT_RETURNED};
 use crate::seed::{self, Rng};
 
@@ -503,11 +504,14 @@ fn hot_preload(reads: bool, hot: &[String]) -> Vec<Op> {
 
 /// How much the threads must work together: they go round their calls
 /// (at least once) until this many calls, counted over all threads, began
-/// while another thread was inside one — on a busy machine with few cores,
-/// threads may take turns for a long while before they overlap — or until
-/// [`TOGETHER_AT_MOST`] has passed.
+/// while another thread was inside one, and the [`Interleaver`] froze a
+/// thread [`FREEZES`] times while the others went on — on a busy machine
+/// with few cores, threads take turns for a long while before they
+/// overlap, and a freeze is what lands one in another's race window — or
+/// until [`TOGETHER_AT_MOST`] has passed.
 const OVERLAPS: usize = 200_000;
-const TOGETHER_AT_MOST: Duration = Duration::from_millis(800);
+const FREEZES: usize = 100;
+const TOGETHER_AT_MOST: Duration = Duration::from_millis(2_000);
 
 /// How long replaying one thread's calls alone may take.
 const REPLAY_FOR: Duration = Duration::from_millis(150);
@@ -518,6 +522,8 @@ struct Together {
     busy: AtomicUsize,
     /// Calls that began while another thread was inside one.
     overlapped: AtomicUsize,
+    /// A thread saw a difference: one is enough, every thread stops.
+    found: AtomicBool,
 }
 
 fn run_thread<S: Store>(
@@ -527,6 +533,7 @@ fn run_thread<S: Store>(
     go: Arc<Barrier>,
     together: Arc<Together>,
     hot: Arc<Vec<String>>,
+    workers: Workers,
 ) -> Seen {
     // The hot keys' first values are in every thread's model: a writer of
     // one finds it there.
@@ -537,13 +544,17 @@ fn run_thread<S: Store>(
         divergence: None,
         hot_reads: HashSet::new(),
     };
+    let _worker = workers.enter();
     go.wait();
-    let until = Instant::now() + TOGETHER_AT_MOST;
+    let until = Instant::now() + crate::harness::runner::scaled(TOGETHER_AT_MOST);
     let once = work.len();
     for (n, (i, call)) in work.iter().enumerate().cycle().enumerate() {
         if n >= once
             && n % 16 == 0
-            && (together.overlapped.load(Relaxed) >= OVERLAPS || Instant::now() >= until)
+            && ((together.overlapped.load(Relaxed) >= OVERLAPS
+                && interleave::productive_freezes() >= FREEZES)
+                || together.found.load(Relaxed)
+                || Instant::now() >= until)
         {
             break;
         }
@@ -565,13 +576,13 @@ fn run_thread<S: Store>(
                 if got != want {
                     seen.divergence = Some((done.len() - 1, got, want));
                     together.busy.fetch_sub(1, Relaxed);
-                    // The others may stop too: one difference is enough.
-                    together.overlapped.fetch_add(OVERLAPS, Relaxed);
+                    together.found.store(true, Relaxed);
                     break;
                 }
             }
         }
         together.busy.fetch_sub(1, Relaxed);
+        interleave::step();
         if others > 0 {
             together.overlapped.fetch_add(1, Relaxed);
         }
@@ -595,16 +606,21 @@ fn concurrent<S: Store>(rng: &mut Rng) -> Result<(), Failure> {
         op.on_store::<S>(&db);
     }
     let go = Arc::new(Barrier::new(THREADS));
+    let interleaver = Interleaver::start();
     let together = Arc::new(Together {
         busy: AtomicUsize::new(0),
         overlapped: AtomicUsize::new(0),
+        found: AtomicBool::new(false),
     });
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
             let work = thread_work(rng, t, S::READS, &hot);
             let (db, preload, go) = (db.clone(), preload.clone(), Arc::clone(&go));
             let (together, hot) = (Arc::clone(&together), Arc::clone(&hot));
-            std::thread::spawn(move || run_thread::<S>(db, work, preload, go, together, hot))
+            let workers = interleaver.workers();
+            std::thread::spawn(move || {
+                run_thread::<S>(db, work, preload, go, together, hot, workers)
+            })
         })
         .collect();
     let mut seen = Vec::with_capacity(THREADS);
@@ -615,6 +631,7 @@ fn concurrent<S: Store>(rng: &mut Rng) -> Result<(), Failure> {
                 .map_err(|_| Failure::new("Your store panicked on one of the threads."))?,
         );
     }
+    interleaver.finish();
     let scene = format!(
         "{THREADS} threads called one Db at once, each on keys of its own{}.",
         if S::READS {

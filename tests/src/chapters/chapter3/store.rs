@@ -2,12 +2,14 @@
 //! directly, from one thread and from several.
 
 use std::marker::PhantomData;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
 use super::Api;
 use crate::checks::store_model::Store;
 use crate::failure::{Failure, describe_bytes};
+use crate::fixtures::interleave::{self, Interleaver};
 use crate::mistakes::{GET_REMOVES, LOST_WRITE, UNEVEN_SHARDS, UNSTABLE_SHARD};
 
 // ---------------------------------------------------------------------------
@@ -155,27 +157,50 @@ pub fn get_returns_what_set_stored<A: Api>() -> Result<(), Failure> {
 const THREADS: usize = 4;
 
 /// Runs `work(rng, handle)` on [`THREADS`] threads at once, each with a
-/// clone of `db` and a generator of its own drawn from the run's seed; a
-/// panic on any of them is the learner's.
+/// clone of `db` and a generator of its own drawn from the run's seed,
+/// while an [`Interleaver`] freezes them at random points (each call
+/// `work` makes is followed by [`interleave::step`]); a panic on any of
+/// them is the learner's.
 fn on_threads<D: Clone + Send + 'static, T: Send + 'static>(
     db: &D,
     work: fn(crate::seed::Rng, D) -> T,
 ) -> Result<Vec<T>, Failure> {
     let mut seeds = crate::seed::rng();
+    let interleaver = Interleaver::start();
     let handles: Vec<_> = (0..THREADS)
         .map(|_| {
             let (db, rng) = (db.clone(), crate::seed::Rng::new(seeds.next_u64()));
-            std::thread::spawn(move || work(rng, db))
+            let workers = interleaver.workers();
+            std::thread::spawn(move || {
+                let _worker = workers.enter();
+                work(rng, db)
+            })
         })
         .collect();
-    handles
+    let results = handles
         .into_iter()
         .map(|h| {
             h.join()
                 .map_err(|_| Failure::new("Your store panicked on one of the threads."))
         })
-        .collect()
+        .collect();
+    interleaver.finish();
+    results
 }
+
+/// Whether a thread of [`on_threads`] that made `calls` calls should go
+/// on: until it made `at_least`, and the interleaver froze a thread while
+/// the others went on [`FREEZES`] times (or [`TOGETHER_AT_MOST`] passed).
+fn keep_going(calls: usize, at_least: usize, began: Instant) -> bool {
+    calls < at_least
+        || (interleave::productive_freezes() < FREEZES
+            && began.elapsed() < crate::harness::runner::scaled(TOGETHER_AT_MOST))
+}
+
+/// Freezes that a race check waits for (see [`fixtures::interleave`]).
+const FREEZES: usize = 100;
+/// The most a race check goes on for them.
+const TOGETHER_AT_MOST: Duration = Duration::from_millis(2_000);
 
 /// Four threads, each with a clone of one `Db`, write keys of their own
 /// (random, mixed case, binary values) into a store that already holds
@@ -197,6 +222,7 @@ pub fn writes_from_many_threads_all_land<A: Api>() -> Result<(), Failure> {
                 let key = format!("t{thread}:{i}:{}", rng.key());
                 let value = Bytes::from(rng.value(64));
                 A::db_set(&db, key.clone(), value.clone());
+                interleave::step();
                 (key, value)
             })
             .collect::<Vec<_>>()
@@ -231,16 +257,27 @@ pub fn reads_from_many_threads_never_find_a_gap<A: Api>() -> Result<(), Failure>
     let db = A::db_new();
     A::db_set(&db, "hot".to_owned(), Bytes::from_static(b"always here"));
     let misses = on_threads(&db, |_rng, db| {
-        (0..20_000)
-            .filter(|_| A::db_get(&db, "hot").as_deref() != Some(b"always here".as_slice()))
-            .count()
+        let (mut calls, mut misses) = (0, 0);
+        let began = Instant::now();
+        while keep_going(calls, 20_000, began) {
+            if A::db_get(&db, "hot").as_deref() != Some(b"always here".as_slice()) {
+                misses += 1;
+                // Enough to know; the count says "at least".
+                if misses >= 100 {
+                    break;
+                }
+            }
+            interleave::step();
+            calls += 1;
+        }
+        misses
     })?;
     let missed: usize = misses.iter().sum();
     if missed == 0 {
         return Ok(());
     }
     Err(Failure::new(format!(
-        "{THREADS} threads read the key \"hot\" 20,000 times each, at once; {missed} of the \
+        "{THREADS} threads read the key \"hot\" at once, 20,000 times each or more; {missed} \
          reads did not find its value, which nobody changed."
     ))
     .expected("Some(\"always here\") on every read")
