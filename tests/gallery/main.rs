@@ -566,6 +566,18 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter3,
+            clones_the_map_per_get,
+            "3.1-shared-store::requests_cost_the_same_in_a_big_store",
+            "linear-lookup"
+        ),
+        entry!(
+            chapter2,
+            finds_by_iterating,
+            "2.3-get-and-set::requests_cost_the_same_in_a_big_store",
+            "linear-lookup"
+        ),
+        entry!(
+            chapter3,
             get_via_iter_find,
             "3.3-db-get::calls_cost_the_same_in_a_big_store",
             "linear-lookup"

@@ -52,3 +52,4 @@ pub fn get_or_set(
         _ => None,
     }
 }
+pub mod finds_by_iterating;

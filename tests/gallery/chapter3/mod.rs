@@ -140,3 +140,4 @@ pub fn parse_count(value: Option<Bytes>) -> mini_redis::Result<u64> {
         Some(v) => Ok(std::str::from_utf8(&v)?.parse()?),
     }
 }
+pub mod clones_the_map_per_get;

@@ -197,6 +197,11 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                     checks::model::StorePerConnection,
                 >
             ),
+            check!(
+                getset,
+                checks::cost::requests_cost_the_same_in_a_big_store::<G<A>>
+            )
+            .deadline(checks::cost::SERVER_DEADLINE),
             check!(fetch, returns_values_in_the_order_of_the_keys::<A>),
             check!(fetch, runs_the_tasks_at_the_same_time::<A>),
             check!(send, the_greeting_task_is_send::<A>)

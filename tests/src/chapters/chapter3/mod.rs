@@ -159,6 +159,11 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 an_unknown_command_gets_an_error_and_the_connection_lives::<S<A>>
             ),
             check!(shared, fifty_concurrent_clients_lose_no_write::<S<A>>),
+            check!(
+                shared,
+                checks::cost::requests_cost_the_same_in_a_big_store::<S<A>>
+            )
+            .deadline(checks::cost::SERVER_DEADLINE),
             check!(shared, an_idle_client_does_not_block_others::<S<A>>).guard(),
             check!(
                 shared,
