@@ -388,27 +388,39 @@ pub fn requests_cost_the_same_in_a_big_store<S: Serve>() -> Result<(), Failure> 
         let size = grown.answered + PROBES;
 
         let value = bulk(VALUE);
-        let (mut in_small, mut in_big) = (Vec::new(), Vec::new());
-        for _ in 0..ROUNDS {
-            in_small.push(small.get_time(&small_keys, &value).await?);
-            in_big.push(big.get_time(&big_keys, &value).await?);
-        }
-        let (small_time, big_time) = (fastest(&in_small), fastest(&in_big));
-        let ratio = big_time.as_secs_f64() / small_time.as_secs_f64().max(1e-9);
-        // The time a GET gained for each key in the big store, against
-        // the time this machine takes to walk a map of that size: a linear
-        // GET gains at least that much per key, a correct one next to
-        // nothing (its noise spread over tens of thousands of keys).
         let scan = scan_per_key(size);
-        let per_key = big_time.saturating_sub(small_time).as_secs_f64() * 1e9 / size as f64;
-        if per_key < scan / SCAN_SHARE || ratio < SERVER_LIMIT {
-            return Ok(());
-        }
+        // A linear GET is slow every time; a correct one on a busy machine
+        // can look slow once, if the big server's thread was starved for
+        // all its rounds. So a slow first measure is taken again, and only
+        // two in a row fail.
+        let mut measures = 0;
+        let (small_time, big_time, per_key) = loop {
+            measures += 1;
+            let (mut in_small, mut in_big) = (Vec::new(), Vec::new());
+            for _ in 0..ROUNDS {
+                in_small.push(small.get_time(&small_keys, &value).await?);
+                in_big.push(big.get_time(&big_keys, &value).await?);
+            }
+            let (small_time, big_time) = (fastest(&in_small), fastest(&in_big));
+            let ratio = big_time.as_secs_f64() / small_time.as_secs_f64().max(1e-9);
+            // The time a GET gained for each key in the big store, against
+            // the time this machine takes to walk a map of that size: a
+            // linear GET gains at least that much per key, a correct one
+            // next to nothing (its noise spread over tens of thousands of
+            // keys).
+            let per_key = big_time.saturating_sub(small_time).as_secs_f64() * 1e9 / size as f64;
+            if per_key < scan / SCAN_SHARE || ratio < SERVER_LIMIT {
+                return Ok(());
+            }
+            if measures == 2 {
+                break (small_time, big_time, per_key);
+            }
+        };
         Err(Failure::new(format!(
             "A GET took {} on a server whose store held {PROBES} keys, and {} on one whose \
              store held ≈{size} keys: ≈{} ns more for every key in the store (per GET of a \
              steady stream of pipelined GETs, the fastest of {ROUNDS} rounds each, taken in \
-             turns on this machine). Walking a map of that size takes this machine ≈{} ns \
+             turns on this machine, twice). Walking a map of that size takes this machine ≈{} ns \
              per key.",
             nanos(small_time),
             nanos(big_time),
