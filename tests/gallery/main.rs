@@ -690,6 +690,36 @@ fn cases() -> Vec<Case> {
             "a_lagging_follower_counts_what_it_missed_and_continues",
             "stops-on-lagged"
         ),
+        entry!(
+            chapter4,
+            skips_initial_limit,
+            "an_observer_applies_the_limit_then_waits_for_a_change",
+            "initial-value-skipped"
+        ),
+        entry!(
+            chapter4,
+            polls_the_setting,
+            "an_observer_applies_the_limit_then_waits_for_a_change",
+            "setting-polled-in-a-loop"
+        ),
+        entry!(
+            chapter4,
+            observe_ignores_closed,
+            "an_observer_applies_the_limit_then_waits_for_a_change",
+            "observer-outlives-publisher"
+        ),
+        entry!(
+            chapter4,
+            borrow_across_send,
+            "publishing_never_waits_for_an_observer",
+            "borrow-held-across-await"
+        ),
+        entry!(
+            chapter4,
+            observe_once,
+            "every_observer_ends_with_the_latest_limit",
+            "observer-stops-early"
+        ),
     ];
     for check in harness_cases::checks() {
         let (expect, after): (Expect, Option<After>) = match check.name {

@@ -12,14 +12,16 @@
 //!   reply can be held back, given, or refused exactly when a check wants,
 //!   and questions about pending and waking are answered poll by poll with
 //!   tokio-test's task harness;
-//! - 4.4's checks feed a `broadcast` channel to the learner's follower.
+//! - 4.4's checks feed a `broadcast` channel to the learner's follower;
+//! - 4.5's checks publish a setting on a `watch` channel, from a thread of
+//!   their own, and poll the learner's observer by hand.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::manifest::exercise;
@@ -27,6 +29,7 @@ use crate::suite::Suite;
 
 mod follow;
 mod manager;
+mod observe;
 mod requests;
 
 /// Where the manager sends the result of one command, as in the chapter's
@@ -105,6 +108,11 @@ pub trait Api: 'static {
         drop(changes);
         async { unimplemented!("not part of this gallery entry") }
     }
+    /// Exercise 4.5: apply each published limit by sending it to `apply`.
+    fn observe(limit: watch::Receiver<u64>, apply: mpsc::Sender<u64>) -> impl Future<Output = ()> {
+        drop((limit, apply));
+        async { unimplemented!("not part of this gallery entry") }
+    }
 }
 
 /// How long learner code may take before a check gives up on it (well
@@ -125,6 +133,7 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
     let get = exercise("get");
     let set = exercise("set");
     let follow = exercise("follow");
+    let observe = exercise("observe");
     Suite::new(
         4,
         package,
@@ -176,6 +185,18 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(
                 follow,
                 follow::a_lagging_follower_counts_what_it_missed_and_continues::<A>
+            ),
+            check!(
+                observe,
+                observe::an_observer_applies_the_limit_then_waits_for_a_change::<A>
+            ),
+            check!(
+                observe,
+                observe::publishing_never_waits_for_an_observer::<A>
+            ),
+            check!(
+                observe,
+                observe::every_observer_ends_with_the_latest_limit::<A>
             ),
         ],
     )
