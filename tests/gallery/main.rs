@@ -692,6 +692,12 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter4,
+            try_recv_and_yield,
+            "a_follower_waits_for_each_value_until_the_feed_closes",
+            "channel-polled-in-a-loop"
+        ),
+        entry!(
+            chapter4,
             skips_initial_limit,
             "an_observer_applies_the_limit_then_waits_for_a_change",
             "initial-value-skipped"
@@ -700,7 +706,7 @@ fn cases() -> Vec<Case> {
             chapter4,
             polls_the_setting,
             "an_observer_applies_the_limit_then_waits_for_a_change",
-            "setting-polled-in-a-loop"
+            "channel-polled-in-a-loop"
         ),
         entry!(
             chapter4,

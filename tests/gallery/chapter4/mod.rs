@@ -24,6 +24,7 @@ pub mod set_without_waiting;
 pub mod skips_initial_limit;
 pub mod stops_on_lagged;
 pub mod task_per_command;
+pub mod try_recv_and_yield;
 pub mod try_recv_follower;
 pub mod try_send_get;
 pub mod unwrap_in_manager;

@@ -1,4 +1,4 @@
-//! `setting-polled-in-a-loop`: the observer checks the value itself, over
+//! `channel-polled-in-a-loop`: the observer checks the value itself, over
 //! and over, yielding in between, instead of awaiting `changed()`.
 //! Rejected by `4.5 an_observer_applies_the_limit_then_waits_for_a_change`.
 

@@ -126,6 +126,26 @@ pub(crate) fn patience_text() -> String {
     crate::harness::runner::seconds(patience())
 }
 
+/// How long the grader watches a pending task for a wake-up nobody asked
+/// for.
+pub(crate) fn quiet() -> Duration {
+    crate::harness::scaled(Duration::from_millis(100))
+}
+
+/// Whether a pending task, polled with tokio-test's harness, woke itself
+/// up within [`quiet`] with nothing sent: a loop that checks a channel and
+/// yields (or sleeps) instead of awaiting it.
+pub(crate) fn woke_by_itself<F: Future>(task: &tokio_test::task::Spawn<F>) -> bool {
+    let until = std::time::Instant::now() + quiet();
+    while std::time::Instant::now() < until {
+        if task.is_woken() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    task.is_woken()
+}
+
 /// The chapter's suite for the API `A`, reported as package `package`.
 pub fn suite<A: Api>(package: &'static str) -> Suite {
     use crate::check;
@@ -185,6 +205,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(
                 follow,
                 follow::a_lagging_follower_counts_what_it_missed_and_continues::<A>
+            ),
+            check!(
+                follow,
+                follow::a_follower_waits_for_each_value_until_the_feed_closes::<A>
             ),
             check!(
                 observe,

@@ -14,18 +14,18 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::mpsc as std_mpsc;
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 use tokio_test::task::Spawn;
 
 use super::requests::{poll_once, runtime};
-use super::{Api, panic_text, patience, patience_text};
+use super::{Api, panic_text, patience, patience_text, quiet, woke_by_itself};
 use crate::failure::Failure;
 use crate::fixtures::block_on;
 use crate::mistakes::{
-    BORROW_HELD_ACROSS_AWAIT, INITIAL_VALUE_SKIPPED, OBSERVER_OUTLIVES_PUBLISHER,
-    OBSERVER_STOPS_EARLY, SETTING_POLLED_IN_A_LOOP,
+    BORROW_HELD_ACROSS_AWAIT, CHANNEL_POLLED_IN_A_LOOP, INITIAL_VALUE_SKIPPED,
+    OBSERVER_OUTLIVES_PUBLISHER, OBSERVER_STOPS_EARLY,
 };
 
 /// One mebibyte: the limits are whole numbers of them, so that messages
@@ -39,12 +39,6 @@ const OBSERVERS: usize = 3;
 /// takes a lock and bumps a counter.
 fn send_patience() -> Duration {
     crate::harness::scaled(Duration::from_secs(2))
-}
-
-/// How long the grader watches a pending observer for a wake-up nobody
-/// asked for.
-fn quiet() -> Duration {
-    crate::harness::scaled(Duration::from_millis(100))
 }
 
 /// `count` different limits, in MiB steps, seeded.
@@ -166,19 +160,6 @@ fn poll_pending<F: Future<Output = ()>>(task: &mut Spawn<F>, when: &str) -> Resu
     }
 }
 
-/// Whether the pending observer woke itself up within `quiet()`, with
-/// nothing published.
-fn woke_by_itself<F: Future>(task: &Spawn<F>) -> bool {
-    let until = Instant::now() + quiet();
-    while Instant::now() < until {
-        if task.is_woken() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    task.is_woken()
-}
-
 /// After the publisher is gone: polls until the observer returns, taking
 /// what it applies. `Err` if it stays pending with nothing left to do.
 fn runs_to_the_end<F: Future<Output = ()>>(
@@ -256,7 +237,7 @@ pub fn an_observer_applies_the_limit_then_waits_for_a_change<A: Api>() -> Result
             crate::harness::runner::seconds(quiet())
         ))
         .expected("pending, not woken, until a `send`: `changed().await` waits")
-        .mistake(SETTING_POLLED_IN_A_LOOP));
+        .mistake(CHANNEL_POLLED_IN_A_LOOP));
     }
 
     publisher.publish(limits[1])?;
