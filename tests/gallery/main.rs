@@ -698,6 +698,24 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter4,
+            stops_on_error,
+            "a_server_error_reaches_only_its_own_caller",
+            "manager-stops-on-error"
+        ),
+        entry!(
+            chapter4,
+            errors_swallowed,
+            "a_server_error_reaches_only_its_own_caller",
+            "server-error-swallowed"
+        ),
+        entry!(
+            chapter4,
+            batch_fails_together,
+            "a_server_error_reaches_only_its_own_caller",
+            "error-to-wrong-caller"
+        ),
+        entry!(
+            chapter4,
             skips_initial_limit,
             "an_observer_applies_the_limit_then_waits_for_a_change",
             "initial-value-skipped"
@@ -832,6 +850,10 @@ fn normalise(message: &str) -> String {
     // Reads that missed, writes that were lost: down to scheduling too.
     let out = replace_number_after(&out, "at once; ");
     let out = replace_number_after(&out, "; afterwards ");
+    // Which requests a manager that stops, or that misroutes errors,
+    // leaves unanswered or answers wrongly: down to scheduling (chapter 4).
+    let out = replace_number_after(&out, "unanswered for ");
+    let out = replace_number_after(&out, "wrongly to ");
     // Time blocked, and how late a ticker was: down to the machine.
     let out = replace_number_after(&out, "outside Tokio for ");
     let out = replace_number_after(&out, "in all: ");

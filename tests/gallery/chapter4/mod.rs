@@ -5,10 +5,12 @@
 //! the given `Command` conversions, from here): the trait's defaults stand
 //! in for the rest, which its designated check never calls.
 
+pub mod batch_fails_together;
 pub mod blocking_send_get;
 pub mod blocking_send_set;
 pub mod borrow_across_send;
 pub mod connection_per_request;
+pub mod errors_swallowed;
 pub mod follow_does_nothing;
 pub mod get_without_asking;
 pub mod get_without_waiting;
@@ -22,6 +24,7 @@ pub mod rx_await_unwrap;
 pub mod set_unwraps;
 pub mod set_without_waiting;
 pub mod skips_initial_limit;
+pub mod stops_on_error;
 pub mod stops_on_lagged;
 pub mod task_per_command;
 pub mod try_recv_and_yield;

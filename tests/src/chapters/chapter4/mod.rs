@@ -180,6 +180,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 manager::every_waiting_caller_gets_an_error_when_the_server_dies::<A>
             ),
             check!(
+                manager,
+                manager::a_server_error_reaches_only_its_own_caller::<A>
+            ),
+            check!(
                 get,
                 requests::a_hundred_concurrent_gets_each_get_their_own_answer::<A>
             ),
