@@ -4,7 +4,10 @@
 # checklist's "no flaky verdicts"), on an idle machine or beside spinning
 # threads.
 #
-#   bench/verdicts.sh [ROUNDS] [--load]    # default: 20 rounds, idle
+#   bench/verdicts.sh [ROUNDS] [--load] [--chapter N]   # default: 20 rounds, idle, all
+#
+# --chapter N keeps to one chapter: its gallery entries (`chapterN::`) and
+# solution-N's checks, for a chapter's own 20 rounds in minutes.
 #
 # --load runs 2 x cores spinning threads for the whole run, standing in for
 # a learner's editor, browser and compiler. Prints, for every trial that did
@@ -16,13 +19,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=20
 load=0
-for arg in "$@"; do
-    case "$arg" in
+chapter=
+usage() { echo "usage: bench/verdicts.sh [ROUNDS] [--load] [--chapter N]" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+    case "$1" in
         --load) load=1 ;;
-        *[!0-9]*) echo "usage: bench/verdicts.sh [ROUNDS] [--load]" >&2; exit 2 ;;
-        *) rounds=$arg ;;
+        --chapter) [ $# -ge 2 ] || usage; chapter=$2; shift ;;
+        *[!0-9]*) usage ;;
+        *) rounds=$1 ;;
     esac
+    shift
 done
+solutions="1 2 3 4"
+gallery_filter=()
+if [ -n "$chapter" ]; then
+    solutions=$chapter
+    gallery_filter=("chapter$chapter::")
+fi
 export INSTA_UPDATE=no CARGO_TERM_COLOR=never
 cargo build -q -p grader --tests
 cargo test -q --no-run -p solution-1 -p solution-2 -p solution-3 -p solution-4 2>/dev/null
@@ -42,9 +55,9 @@ fi
 log=$(mktemp)
 started=$(date +%s)
 for round in $(seq 1 "$rounds"); do
-    cargo test -q -p grader --test gallery -- --test-threads 4 2>&1 |
+    cargo test -q -p grader --test gallery -- --test-threads 4 "${gallery_filter[@]}" 2>&1 |
         sed -n 's/^test \(.*[^ ]\) *\.\.\. \(ok\|FAILED\)$/gallery \1 \2/p' >>"$log" || true
-    for n in 1 2 3 4; do
+    for n in $solutions; do
         cargo test -q -p "solution-$n" --test grade 2>&1 |
             sed -n "s/^test \\(.*[^ ]\\) *\\.\\.\\. \\(ok\\|FAILED\\)\$/solution-$n \\1 \\2/p" >>"$log" || true
     done
@@ -53,7 +66,7 @@ done
 
 trials=$(awk '{print $1, $2}' "$log" | sort -u | wc -l)
 unstable=$(awk '{k=$1" "$2; n[k]++; if ($3=="ok") ok[k]++} END {for (k in n) if (ok[k]+0 != '"$rounds"') printf "%s: passed %d of %d\n", k, ok[k]+0, n[k]}' "$log" | sort)
-echo "$trials trials, $rounds rounds$( [ "$load" = 1 ] && echo ', loaded'): $(date -u +%FT%TZ)"
+echo "$trials trials, $rounds rounds$( [ "$load" = 1 ] && echo ', loaded')$( [ -n "$chapter" ] && echo ", chapter $chapter"): $(date -u +%FT%TZ)"
 if [ -n "$unstable" ]; then
     echo "not the same verdict every time:"
     echo "$unstable"

@@ -702,6 +702,60 @@ fn cases() -> Vec<Case> {
             "a_lagging_follower_counts_what_it_missed_and_continues",
             "stops-on-lagged"
         ),
+        entry!(
+            chapter4,
+            try_recv_and_yield,
+            "a_follower_waits_for_each_value_until_the_feed_closes",
+            "channel-polled-in-a-loop"
+        ),
+        entry!(
+            chapter4,
+            stops_on_error,
+            "a_server_error_reaches_only_its_own_caller",
+            "manager-stops-on-error"
+        ),
+        entry!(
+            chapter4,
+            errors_swallowed,
+            "a_server_error_reaches_only_its_own_caller",
+            "server-error-swallowed"
+        ),
+        entry!(
+            chapter4,
+            batch_fails_together,
+            "a_server_error_reaches_only_its_own_caller",
+            "error-to-wrong-caller"
+        ),
+        entry!(
+            chapter4,
+            skips_initial_limit,
+            "an_observer_applies_the_limit_then_waits_for_a_change",
+            "initial-value-skipped"
+        ),
+        entry!(
+            chapter4,
+            polls_the_setting,
+            "an_observer_applies_the_limit_then_waits_for_a_change",
+            "channel-polled-in-a-loop"
+        ),
+        entry!(
+            chapter4,
+            observe_ignores_closed,
+            "an_observer_applies_the_limit_then_waits_for_a_change",
+            "observer-outlives-publisher"
+        ),
+        entry!(
+            chapter4,
+            borrow_across_send,
+            "publishing_never_waits_for_an_observer",
+            "borrow-held-across-await"
+        ),
+        entry!(
+            chapter4,
+            observe_once,
+            "every_observer_ends_with_the_latest_limit",
+            "observer-stops-early"
+        ),
     ];
     for check in harness_cases::checks() {
         let (expect, after): (Expect, Option<After>) = match check.name {
@@ -809,6 +863,10 @@ fn normalise(message: &str) -> String {
     let out = replace_number_after(&out, "at once; ");
     let out = replace_number_after(&out, "times each or more; ");
     let out = replace_number_after(&out, "; afterwards ");
+    // Which requests a manager that stops, or that misroutes errors,
+    // leaves unanswered or answers wrongly: down to scheduling (chapter 4).
+    let out = replace_number_after(&out, "unanswered for ");
+    let out = replace_number_after(&out, "wrongly to ");
     // Time blocked, and how late a ticker was: down to the machine.
     let out = replace_number_after(&out, "outside Tokio for ");
     let out = replace_number_after(&out, "in all: ");

@@ -81,10 +81,14 @@ fn explain_todo() {
             .unwrap_or_default();
         if let Some(rest) = message.strip_prefix("not yet implemented: ") {
             let number = rest.split(':').next().unwrap_or("?");
+            // Where the `todo!()` is: the file to edit.
+            let file = info
+                .location()
+                .map_or_else(String::new, |l| format!(", in {},", l.file()));
             eprintln!(
-                "\nexercise {number} is not written yet: its code is still a `todo!()`.\n\
-                 Write it, check it with `cargo test -p chapter-4 -- {number}`, and run this \
-                 example again."
+                "\nexercise {number} is not written yet: its code{file} is still a `todo!()`.\n\
+                 This example needs 4.1, 4.2 and 4.3. Write {number}, check it with \
+                 `cargo test -p chapter-4 -- {number}`, and run this example again."
             );
             std::process::exit(1);
         }

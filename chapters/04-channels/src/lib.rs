@@ -4,7 +4,8 @@
 //! one task, the *manager*, owns the connection outright, and every other
 //! task talks to it through channels: an `mpsc` queue of [`Command`]s in,
 //! a `oneshot` reply out for each of them. A fourth exercise follows a
-//! feed of changes on a `broadcast` channel.
+//! feed of changes on a `broadcast` channel, and a fifth observes a
+//! setting on a `watch` channel.
 //!
 //! One file per exercise, in the order the book takes them:
 //!
@@ -15,15 +16,19 @@
 //! 3. `set.rs`, [`set`] — the same for SET.
 //! 4. `follow.rs`, [`follow`] — read a `broadcast` feed to its end,
 //!    counting what a slow reader missed.
+//! 5. `observe.rs`, [`observe`] — apply a setting published on a `watch`
+//!    channel, the current value first, then each change.
 
 mod command;
 mod follow;
 mod get;
 mod manager;
+mod observe;
 mod set;
 
 pub use command::{Command, MANAGER_GONE, Responder};
 pub use follow::{Followed, follow};
 pub use get::get;
 pub use manager::{CAPACITY, start};
+pub use observe::observe;
 pub use set::set;

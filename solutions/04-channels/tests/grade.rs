@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use grader::chapters::chapter4::{Api, Sent};
 use solution_4::Command;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
 struct ThisCrate;
@@ -56,6 +56,10 @@ impl Api for ThisCrate {
     async fn follow(changes: broadcast::Receiver<String>) -> (Vec<String>, u64) {
         let followed = solution_4::follow(changes).await;
         (followed.seen, followed.missed)
+    }
+
+    fn observe(limit: watch::Receiver<u64>, apply: mpsc::Sender<u64>) -> impl Future<Output = ()> {
+        solution_4::observe(limit, apply)
     }
 }
 

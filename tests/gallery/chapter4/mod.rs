@@ -5,20 +5,29 @@
 //! the given `Command` conversions, from here): the trait's defaults stand
 //! in for the rest, which its designated check never calls.
 
+pub mod batch_fails_together;
 pub mod blocking_send_get;
 pub mod blocking_send_set;
+pub mod borrow_across_send;
 pub mod connection_per_request;
+pub mod errors_swallowed;
 pub mod follow_does_nothing;
 pub mod get_without_asking;
 pub mod get_without_waiting;
 pub mod huge_capacity;
 pub mod manager_keeps_a_sender;
+pub mod observe_ignores_closed;
+pub mod observe_once;
+pub mod polls_the_setting;
 pub mod reply_send_unwrapped;
 pub mod rx_await_unwrap;
 pub mod set_unwraps;
 pub mod set_without_waiting;
+pub mod skips_initial_limit;
+pub mod stops_on_error;
 pub mod stops_on_lagged;
 pub mod task_per_command;
+pub mod try_recv_and_yield;
 pub mod try_recv_follower;
 pub mod try_send_get;
 pub mod unwrap_in_manager;
@@ -57,7 +66,7 @@ pub fn open(command: Command) -> Sent {
 }
 
 /// Implements the `Api` for `Entry` with the given conversions and the
-/// items listed: `start`, `get`, `set` or `follow`, each a path to the
+/// items listed: `start`, `get`, `set`, `follow` or `observe`, each a path to the
 /// entry's own function.
 macro_rules! entry_api {
     ($($item:ident = $function:path),* $(,)?) => {
@@ -102,6 +111,14 @@ macro_rules! entry_api {
             value: bytes::Bytes,
         ) -> impl std::future::Future<Output = mini_redis::Result<()>> {
             $function(sender, key, value)
+        }
+    };
+    (@item observe $function:path) => {
+        fn observe(
+            limit: tokio::sync::watch::Receiver<u64>,
+            apply: tokio::sync::mpsc::Sender<u64>,
+        ) -> impl std::future::Future<Output = ()> {
+            $function(limit, apply)
         }
     };
     (@item follow $function:path) => {

@@ -1,11 +1,14 @@
 //! Exercise 4.4: a follower of a `broadcast` feed, fed by the grader.
 
+use std::task::Poll;
+
 use tokio::sync::broadcast;
 
-use super::{Api, panic_text, patience, patience_text};
+use super::requests::{poll_once, runtime};
+use super::{Api, panic_text, patience, patience_text, quiet, woke_by_itself};
 use crate::failure::Failure;
 use crate::fixtures::block_on;
-use crate::mistakes::{STOPS_ON_LAGGED, STOPS_WHEN_EMPTY};
+use crate::mistakes::{CHANNEL_POLLED_IN_A_LOOP, STOPS_ON_LAGGED, STOPS_WHEN_EMPTY};
 
 /// How many followers read the feed at once.
 const FOLLOWERS: usize = 3;
@@ -127,4 +130,92 @@ pub fn a_lagging_follower_counts_what_it_missed_and_continues<A: Api>() -> Resul
     } else {
         failure
     })
+}
+
+/// Poll by poll, on a feed of capacity 16: the follower is pending with
+/// nothing sent, and is not woken; a send wakes it, and once it has taken
+/// the value it is pending again (the feed is empty, not closed); two
+/// more sends and it is still pending; only when the sender is dropped is
+/// it ready, with the three keys and nothing missed. Catches a follower
+/// that checks the feed with `try_recv` and yields in a loop instead of
+/// awaiting `recv()`, and one that returns when the feed is empty.
+pub fn a_follower_waits_for_each_value_until_the_feed_closes<A: Api>() -> Result<(), Failure> {
+    let mut rng = crate::seed::rng();
+    let keys: Vec<String> = (0..3).map(|i| format!("{}:{i}", rng.key())).collect();
+    let runtime = runtime()?;
+    let _context = runtime.enter();
+    let (sender, receiver) = broadcast::channel(16);
+    let mut task = tokio_test::task::spawn(A::follow(receiver));
+    let pending = |task: &mut tokio_test::task::Spawn<_>, when: &str| match poll_once(task) {
+        Ok(Poll::Pending) => Ok(()),
+        Ok(Poll::Ready(followed)) => Err(Failure::new(format!(
+            "Your follower returned {}, {when}, while the feed was still open.",
+            show(&Ok(followed))
+        ))
+        .expected("pending: `recv().await` waits for the next value")
+        .mistake(STOPS_WHEN_EMPTY)),
+        Err(message) => Err(Failure::new(format!(
+            "Your follower panicked {when}: {message}"
+        ))),
+    };
+
+    pending(&mut task, "at its first poll, with nothing sent yet")?;
+    if woke_by_itself(&task) {
+        return Err(Failure::new(format!(
+            "Nothing was sent, yet your pending follower was woken again within {}.",
+            crate::harness::runner::seconds(quiet())
+        ))
+        .expected("pending, not woken, until a `send`: `recv().await` waits")
+        .mistake(CHANNEL_POLLED_IN_A_LOOP));
+    }
+    let _ = sender.send(keys[0].clone());
+    if !task.is_woken() {
+        return Err(Failure::new(format!(
+            "The grader sent {:?}, and your pending follower was not woken.",
+            keys[0]
+        ))
+        .expected("the `send` to wake the follower waiting in `recv().await`"));
+    }
+    pending(
+        &mut task,
+        &format!("after taking {:?}, the only value sent so far", keys[0]),
+    )?;
+    if !sender.is_empty() {
+        return Err(Failure::new(format!(
+            "The grader sent {:?} and polled your follower, which did not take it.",
+            keys[0]
+        ))
+        .expected("the value received when the follower is polled after the send"));
+    }
+    let _ = sender.send(keys[1].clone());
+    let _ = sender.send(keys[2].clone());
+    pending(&mut task, "after taking two more values")?;
+    drop(sender);
+    if !task.is_woken() {
+        return Err(Failure::new(
+            "The grader dropped the feed's only sender, and your pending follower was not woken.",
+        )
+        .expected("the closed feed to wake the follower waiting in `recv().await`"));
+    }
+    let want = Ok((keys.clone(), 0));
+    let followed: Followed = match poll_once(&mut task) {
+        Ok(Poll::Ready(followed)) => Ok(followed),
+        Ok(Poll::Pending) => {
+            return Err(Failure::new(
+                "The feed was closed (its only sender dropped), and your follower was still \
+                 pending.",
+            )
+            .expected("ready: `recv()` returns `Err(RecvError::Closed)` once the feed closes"));
+        }
+        Err(message) => Err(format!("a panic: {message}")),
+    };
+    if followed == want {
+        return Ok(());
+    }
+    Err(Failure::new(format!(
+        "The grader sent three keys, one at a time, polling your follower in between, then \
+         closed the feed. It returned {}.",
+        show(&followed)
+    ))
+    .expected(format!("seen = {keys:?}, missed = 0")))
 }

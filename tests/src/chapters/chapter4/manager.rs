@@ -14,7 +14,8 @@ use super::{Api, Sent, patience, patience_text};
 use crate::failure::{Failure, describe_bytes};
 use crate::fixtures::{RedisFixture, block_on};
 use crate::mistakes::{
-    CONNECTION_PER_REQUEST, MANAGER_DIES_WITH_SERVER, MANAGER_KEEPS_A_SENDER, REPLY_SEND_UNWRAPPED,
+    CONNECTION_PER_REQUEST, ERROR_TO_WRONG_CALLER, MANAGER_DIES_WITH_SERVER,
+    MANAGER_KEEPS_A_SENDER, MANAGER_STOPS_ON_ERROR, REPLY_SEND_UNWRAPPED, SERVER_ERROR_SWALLOWED,
     UNBOUNDED_QUEUE,
 };
 
@@ -517,5 +518,195 @@ pub fn every_waiting_caller_gets_an_error_when_the_server_dies<A: Api>() -> Resu
             .got(wrong.join("; ")));
         }
         Ok(())
+    })
+}
+
+/// One task's two replies: its SET's, then its GET's.
+type Replies = (Reply<()>, Reply<Option<Bytes>>);
+
+/// One task's part in [`a_server_error_reaches_only_its_own_caller`].
+struct Errand {
+    key: String,
+    value: Bytes,
+    set_refused: bool,
+    get_refused: bool,
+}
+
+impl Errand {
+    fn set_right(&self, set: &Reply<()>) -> bool {
+        match set {
+            Reply::Answered(Err(_)) => self.set_refused,
+            Reply::Answered(Ok(())) => !self.set_refused,
+            _ => false,
+        }
+    }
+
+    fn get_right(&self, get: &Reply<Option<Bytes>>) -> bool {
+        match get {
+            Reply::Answered(Err(_)) => self.get_refused,
+            // A refused SET stored nothing.
+            Reply::Answered(Ok(None)) => !self.get_refused && self.set_refused,
+            Reply::Answered(Ok(Some(v))) => {
+                !self.get_refused && !self.set_refused && *v == self.value
+            }
+            _ => false,
+        }
+    }
+
+    fn want(&self) -> String {
+        let set = if self.set_refused {
+            "SET answered Err (the server refused it)".to_owned()
+        } else {
+            "SET answered Ok(())".to_owned()
+        };
+        let get = if self.get_refused {
+            "GET answered Err (the server refused it)".to_owned()
+        } else if self.set_refused {
+            "GET answered Ok(None)".to_owned()
+        } else {
+            format!("GET answered Ok(Some({}))", describe_bytes(&self.value))
+        };
+        format!("{set}, then {get}")
+    }
+}
+
+/// A hundred tasks each SET then GET a key of their own through one
+/// manager, and the server answers about one request in six with an error
+/// reply (seeded: some SETs, some GETs). Each caller must get `Err` for
+/// its own refused request and its answer for every other; a request
+/// after them all must still be answered, and the manager must end
+/// without a panic when the senders are gone. Catches a manager that
+/// stops at the first error, one that turns errors into answers, and one
+/// that hands an error to a caller whose request succeeded.
+pub fn a_server_error_reaches_only_its_own_caller<A: Api>() -> Result<(), Failure> {
+    let redis = RedisFixture::start();
+    let mut rng = crate::seed::rng();
+    let errands: Vec<Errand> = (0..TASKS)
+        .map(|i| {
+            let fate = rng.range(0..12);
+            Errand {
+                key: format!("{}:{i}", rng.key()),
+                value: Bytes::from(rng.value(64)),
+                // At least one of each, early in the run.
+                set_refused: fate == 0 || i == 1,
+                get_refused: fate == 1 || i == 2,
+            }
+        })
+        .collect();
+    for errand in &errands {
+        if errand.set_refused {
+            redis.refuse("set", &errand.key);
+        }
+        if errand.get_refused {
+            redis.refuse("get", &errand.key);
+        }
+    }
+    let refused = errands
+        .iter()
+        .filter(|e| e.set_refused || e.get_refused)
+        .count();
+    let (results, last, end) = block_on(async {
+        let (sender, manager) = start::<A>(&redis).await?;
+        let tasks: Vec<_> = errands
+            .iter()
+            .map(|e| {
+                let sender = sender.clone();
+                let (key, value) = (e.key.clone(), e.value.clone());
+                tokio::spawn(async move {
+                    let set = ask::<A, _>(&sender, set_of(key.clone(), value)).await;
+                    let get = ask::<A, _>(&sender, get_of(key)).await;
+                    (set, get)
+                })
+            })
+            .collect();
+        let mut results = Vec::with_capacity(TASKS);
+        for task in tasks {
+            results.push(
+                task.await
+                    .map_err(|e| Failure::new(format!("A task of the grader's failed: {e}")))?,
+            );
+        }
+        let last = ask::<A, _>(
+            &sender,
+            set_of("after-the-errors".into(), Bytes::from("yes")),
+        )
+        .await;
+        drop(sender);
+        Ok::<_, Failure>((results, last, ended(manager).await))
+    })?;
+
+    let context = format!(
+        "{TASKS} tasks each sent SET then GET of a key of their own through the manager; the \
+         server answered {refused} of them with an error reply for one of the two."
+    );
+    let unanswered = results
+        .iter()
+        .filter(|(s, g)| !matches!(s, Reply::Answered(_)) || !matches!(g, Reply::Answered(_)))
+        .count();
+    let stopped = match &end {
+        Ended::Panicked(message) => Some(format!("the manager's task panicked: {message}")),
+        _ if unanswered > 0 => Some(format!(
+            "requests went unanswered for {unanswered} of the tasks"
+        )),
+        _ if !matches!(last, Reply::Answered(Ok(()))) => {
+            Some(format!("a SET sent after them all got {last}"))
+        }
+        _ => None,
+    };
+    if let Some(what) = stopped {
+        return Err(Failure::new(format!("{context} Then {what}."))
+            .expected(
+                "every request answered, each refused one with its Err, and the manager serving \
+                 on",
+            )
+            .mistake(MANAGER_STOPS_ON_ERROR));
+    }
+    let wrong: Vec<(&Errand, &Replies)> = errands
+        .iter()
+        .zip(&results)
+        .filter(|(e, (s, g))| !e.set_right(s) || !e.get_right(g))
+        .collect();
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    // An Err for a request the server answered: someone else's error.
+    let misrouted = |(e, (s, g)): &&(&Errand, &Replies)| {
+        (matches!(s, Reply::Answered(Err(_))) && !e.set_refused)
+            || (matches!(g, Reply::Answered(Err(_))) && !e.get_refused)
+    };
+    let swallowed = |(e, (s, g)): &&(&Errand, &Replies)| {
+        (matches!(s, Reply::Answered(Ok(_))) && e.set_refused)
+            || (matches!(g, Reply::Answered(Ok(_))) && e.get_refused)
+    };
+    // The example shown is one of the mistake named.
+    let (mistake, example) = if let Some(example) = wrong.iter().find(misrouted) {
+        (Some(ERROR_TO_WRONG_CALLER), example)
+    } else if let Some(example) = wrong.iter().find(swallowed) {
+        (Some(SERVER_ERROR_SWALLOWED), example)
+    } else {
+        (None, &wrong[0])
+    };
+    if mistake == Some(ERROR_TO_WRONG_CALLER) {
+        // Which callers got whose error is down to scheduling: no example.
+        let count = wrong.iter().filter(misrouted).count();
+        return Err(Failure::new(format!(
+            "{context} An Err went wrongly to {count} of the tasks, for requests the server had \
+             answered without error."
+        ))
+        .expected("an Err only for a refused request, to the task that sent it")
+        .mistake(ERROR_TO_WRONG_CALLER));
+    }
+    let (errand, (set, get)) = example;
+    let failure = Failure::new(format!(
+        "{context} {} of the tasks did not get the answers to their own requests. One of them: \
+         key {:?}.",
+        wrong.len(),
+        errand.key
+    ))
+    .expected(errand.want())
+    .got(format!("SET got {set}; GET got {get}"));
+    Err(match mistake {
+        Some(mistake) => failure.mistake(mistake),
+        None => failure,
     })
 }

@@ -12,14 +12,16 @@
 //!   reply can be held back, given, or refused exactly when a check wants,
 //!   and questions about pending and waking are answered poll by poll with
 //!   tokio-test's task harness;
-//! - 4.4's checks feed a `broadcast` channel to the learner's follower.
+//! - 4.4's checks feed a `broadcast` channel to the learner's follower;
+//! - 4.5's checks publish a setting on a `watch` channel, from a thread of
+//!   their own, and poll the learner's observer by hand.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::manifest::exercise;
@@ -27,6 +29,7 @@ use crate::suite::Suite;
 
 mod follow;
 mod manager;
+mod observe;
 mod requests;
 
 /// Where the manager sends the result of one command, as in the chapter's
@@ -105,6 +108,11 @@ pub trait Api: 'static {
         drop(changes);
         async { unimplemented!("not part of this gallery entry") }
     }
+    /// Exercise 4.5: apply each published limit by sending it to `apply`.
+    fn observe(limit: watch::Receiver<u64>, apply: mpsc::Sender<u64>) -> impl Future<Output = ()> {
+        drop((limit, apply));
+        async { unimplemented!("not part of this gallery entry") }
+    }
 }
 
 /// How long learner code may take before a check gives up on it (well
@@ -118,6 +126,26 @@ pub(crate) fn patience_text() -> String {
     crate::harness::runner::seconds(patience())
 }
 
+/// How long the grader watches a pending task for a wake-up nobody asked
+/// for.
+pub(crate) fn quiet() -> Duration {
+    crate::harness::scaled(Duration::from_millis(100))
+}
+
+/// Whether a pending task, polled with tokio-test's harness, woke itself
+/// up within [`quiet`] with nothing sent: a loop that checks a channel and
+/// yields (or sleeps) instead of awaiting it.
+pub(crate) fn woke_by_itself<F: Future>(task: &tokio_test::task::Spawn<F>) -> bool {
+    let until = std::time::Instant::now() + quiet();
+    while std::time::Instant::now() < until {
+        if task.is_woken() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    task.is_woken()
+}
+
 /// The chapter's suite for the API `A`, reported as package `package`.
 pub fn suite<A: Api>(package: &'static str) -> Suite {
     use crate::check;
@@ -125,6 +153,7 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
     let get = exercise("get");
     let set = exercise("set");
     let follow = exercise("follow");
+    let observe = exercise("observe");
     Suite::new(
         4,
         package,
@@ -149,6 +178,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(
                 manager,
                 manager::every_waiting_caller_gets_an_error_when_the_server_dies::<A>
+            ),
+            check!(
+                manager,
+                manager::a_server_error_reaches_only_its_own_caller::<A>
             ),
             check!(
                 get,
@@ -176,6 +209,22 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(
                 follow,
                 follow::a_lagging_follower_counts_what_it_missed_and_continues::<A>
+            ),
+            check!(
+                follow,
+                follow::a_follower_waits_for_each_value_until_the_feed_closes::<A>
+            ),
+            check!(
+                observe,
+                observe::an_observer_applies_the_limit_then_waits_for_a_change::<A>
+            ),
+            check!(
+                observe,
+                observe::publishing_never_waits_for_an_observer::<A>
+            ),
+            check!(
+                observe,
+                observe::every_observer_ends_with_the_latest_limit::<A>
             ),
         ],
     )

@@ -42,7 +42,7 @@ impl Helper {
 
 /// A runtime whose context the poll-by-poll checks enter: learner code
 /// that needs one (a timer, a spawn) finds it; nothing runs on it.
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -51,7 +51,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// Polls once; a panic becomes its message.
-fn poll_once<F: Future>(task: &mut Spawn<F>) -> Result<Poll<F::Output>, String> {
+pub(super) fn poll_once<F: Future>(task: &mut Spawn<F>) -> Result<Poll<F::Output>, String> {
     catch_unwind(AssertUnwindSafe(|| task.poll())).map_err(|p| panic_text(&*p))
 }
 
