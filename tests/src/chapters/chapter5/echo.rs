@@ -8,6 +8,7 @@
 //! more returns early, and a client that reads slowly keeps the way back
 //! nearly full.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::io;
 
@@ -80,6 +81,9 @@ struct Seen {
     shut_down: bool,
     /// The exchange ended within the patience.
     finished: bool,
+    /// It had not, but bytes were still coming back at the end: slow,
+    /// not stuck (only known when the handler ran beside the client).
+    still_coming: bool,
 }
 
 /// Plays the client on `client`, into `seen`: writes `payload`, shuts
@@ -90,6 +94,7 @@ struct Seen {
 /// caller bounds it in time.
 async fn exchange(
     seen: &mut Seen,
+    progress: &Cell<usize>,
     client: DuplexStream,
     payload: &[u8],
     shut_down_first: bool,
@@ -110,7 +115,10 @@ async fn exchange(
                     *ended = true;
                     break;
                 }
-                Ok(n) => got.extend_from_slice(&buffer[..n]),
+                Ok(n) => {
+                    got.extend_from_slice(&buffer[..n]);
+                    progress.set(got.len());
+                }
                 Err(_) => break,
             }
             // A client slower than the handler: the way back fills.
@@ -171,10 +179,12 @@ fn echo_once<H: Handler>(
 ) -> Result<(), Failure> {
     let (client, server) = tokio::io::duplex(capacity);
     let mut seen = Seen::default();
+    let progress = Cell::new(0);
+    let mut still_coming = false;
     let returned = if shut_down_first {
         let output = start_learner(move || H::run(server));
         block_on(async {
-            let client = exchange(&mut seen, client, payload, true, read_chunk);
+            let client = exchange(&mut seen, &progress, client, payload, true, read_chunk);
             if activity::within(patience(), client).await.is_some() {
                 Returned::wait(output).await
             } else {
@@ -189,13 +199,25 @@ fn echo_once<H: Handler>(
         runtime.block_on(async {
             let mut returned = Returned::NotYet;
             let handler = async { returned = Returned::Value(H::run(server).await) };
-            let client = exchange(&mut seen, client, payload, false, read_chunk);
-            let both = async { tokio::join!(handler, client) };
-            let _ = tokio::time::timeout(patience(), both).await;
+            let client = exchange(&mut seen, &progress, client, payload, false, read_chunk);
+            {
+                let both = async { tokio::join!(handler, client) };
+                let mut both = std::pin::pin!(both);
+                // In two halves, to tell a slow handler from a stuck one.
+                if tokio::time::timeout(patience() / 2, &mut both)
+                    .await
+                    .is_err()
+                {
+                    let halfway = progress.get();
+                    let finished = tokio::time::timeout(patience() / 2, &mut both).await;
+                    still_coming = finished.is_err() && progress.get() > halfway;
+                }
+            }
             returned
         })
     };
     seen.finished = seen.ended;
+    seen.still_coming = still_coming;
     judge::<H>(what, payload, &seen, &returned)
 }
 
@@ -232,11 +254,23 @@ fn judge<H: Handler>(
             } else {
                 failure.mistake(BUSY_LOOP)
             };
-        } else {
+        } else if seen.still_coming {
+            failure.what.push_str(
+                " Bytes were still coming back, slowly: a read and a write for every few \
+                 bytes (a tiny buffer) cannot move this much in time. A buffer of a few KiB \
+                 moves it in well under a second.",
+            );
+        } else if activity::last_silence().is_some() {
             failure.what.push_str(if seen.shut_down {
                 " The client had shut down its write side; your code was waiting, not working."
             } else {
                 " Your code was waiting, not working."
+            });
+        } else {
+            failure.what.push_str(if seen.shut_down {
+                " The client had shut down its write side; nothing more came back for a while."
+            } else {
+                " Nothing more came back for a while."
             });
         }
         return Err(summary(failure));

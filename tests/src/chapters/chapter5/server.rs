@@ -175,9 +175,12 @@ pub fn fifty_interleaved_clients_each_get_their_own_bytes<S: Serve>() -> Result<
     .expected(format!(
         "every client's chunk back at once: {CLIENTS} connections served side by side"
     ));
+    // One client served and the others not is one connection at a time;
+    // none served says nothing of the kind (a server elsewhere, an echo
+    // that never writes).
     Err(if busy {
         failure.mistake(BUSY_LOOP)
-    } else if served <= 1 {
+    } else if served == 1 {
         failure.mistake(SEQUENTIAL_SERVER)
     } else {
         failure
@@ -267,14 +270,16 @@ pub fn the_listener_closes_when_serve_is_dropped<S: Serve>() -> Result<(), Failu
     })
 }
 
-/// Four clients at once, ten echoes each of up to 2 KB, against the
+/// Four clients at once, thirty echoes each of up to 2 KB, against the
 /// server on a runtime of one thread: that thread must never be found
 /// blocked outside Tokio. Catches `std::thread::sleep` and other blocking
 /// calls in a connection's task, which every other check sees only as
-/// slowness.
+/// slowness. (Thirty each: on a loaded machine the watch looks less
+/// often, and a sleep of 2 ms per read must still add up to more than
+/// the limit.)
 pub fn no_echo_blocks_the_runtime<S: Serve>() -> Result<(), Failure> {
     const TALKERS: usize = 4;
-    const ECHOES: usize = 10;
+    const ECHOES: usize = 30;
     let mut rng = crate::seed::rng();
     let chunks: Vec<Vec<Vec<u8>>> = (0..TALKERS)
         .map(|_| {
