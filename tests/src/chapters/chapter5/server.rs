@@ -127,9 +127,14 @@ pub fn fifty_interleaved_clients_each_get_their_own_bytes<S: Serve>() -> Result<
             });
         }
         let all = async { while clients.join_next().await.is_some() {} };
-        Ok::<bool, Failure>(activity::within(patience(), all).await.is_some())
+        let finished = activity::within(patience(), all).await.is_some();
+        // What the clients saw by now, before anything else can happen:
+        // dropping the clients closes their connections, and a server that
+        // serves one at a time would then go on to the next ones.
+        let seen = progress.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok::<(bool, Vec<Progress>), Failure>((finished, seen))
     })?;
-    let progress = progress.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let (finished, progress) = finished;
     let served = progress.iter().filter(|p| p.rounds > 0).count();
     if let Some((sent, got)) = progress.iter().find_map(|p| p.wrong.clone()) {
         return Err(Failure::new(format!(
