@@ -17,6 +17,7 @@ mod chapter1;
 mod chapter2;
 mod chapter3;
 mod chapter4;
+mod chapter5;
 mod harness_cases;
 
 use grader::harness;
@@ -756,6 +757,120 @@ fn cases() -> Vec<Case> {
             "every_observer_ends_with_the_latest_limit",
             "observer-stops-early"
         ),
+        entry!(
+            chapter5,
+            echo_with_write,
+            "5.1-echo-by-hand::payloads_around_the_buffer_size_come_back_exactly",
+            "write-not-write-all"
+        ),
+        entry!(
+            chapter5,
+            echo_with_write,
+            "5.1-echo-by-hand::four_mebibytes_of_binary_come_back_exactly",
+            "write-not-write-all"
+        ),
+        entry!(
+            chapter5,
+            echo_one_fixed_read,
+            "5.1-echo-by-hand::payloads_around_the_buffer_size_come_back_exactly",
+            "stops-before-eof"
+        ),
+        entry!(
+            chapter5,
+            echo_whole_buffer,
+            "5.1-echo-by-hand::payloads_around_the_buffer_size_come_back_exactly",
+            "echo-not-exact"
+        ),
+        entry!(
+            chapter5,
+            echo_a_constant,
+            "5.1-echo-by-hand::four_mebibytes_of_binary_come_back_exactly",
+            "echo-not-exact"
+        ),
+        entry!(
+            chapter5,
+            echo_ignores_eof,
+            "5.1-echo-by-hand::after_the_client_shuts_down_everything_comes_back_then_the_end",
+            "eof-ignored"
+        ),
+        entry!(
+            chapter5,
+            echo_reads_to_end_first,
+            "5.1-echo-by-hand::bytes_come_back_while_the_client_is_still_sending",
+            "reads-to-end-first"
+        ),
+        entry!(
+            chapter5,
+            echo_does_nothing,
+            "5.1-echo-by-hand::bytes_come_back_while_the_client_is_still_sending",
+            "stops-before-eof"
+        ),
+        entry!(
+            chapter5,
+            copy_to_a_sink,
+            "5.2-echo-with-copy::payloads_around_the_buffer_size_come_back_exactly",
+            "stops-before-eof"
+        ),
+        entry!(
+            chapter5,
+            copy_into_a_vec_first,
+            "5.2-echo-with-copy::bytes_come_back_while_the_client_is_still_sending",
+            "reads-to-end-first"
+        ),
+        entry!(
+            chapter5,
+            server_one_client_at_a_time,
+            "5.3-echo-server::fifty_interleaved_clients_each_get_their_own_bytes",
+            "sequential-server"
+        ),
+        entry!(
+            chapter5,
+            server_ignores_eof,
+            "5.3-echo-server::fifty_interleaved_clients_each_get_their_own_bytes",
+            "eof-ignored"
+        ),
+        entry!(
+            chapter5,
+            server_accepts_once,
+            "5.3-echo-server::serves_the_next_client_after_one_leaves",
+            "accepts-once"
+        ),
+        entry!(
+            chapter5,
+            server_accept_loop_in_a_task,
+            "5.3-echo-server::the_listener_closes_when_serve_is_dropped",
+            "listener-outlives-serve"
+        ),
+        entry!(
+            chapter5,
+            server_sleeps_per_read,
+            "5.3-echo-server::no_echo_blocks_the_runtime",
+            "blocking-in-async"
+        ),
+        entry!(
+            chapter5,
+            request_with_write,
+            "5.4-request::the_whole_request_goes_out_and_the_whole_reply_comes_back",
+            "write-not-write-all"
+        ),
+        entry!(
+            chapter5,
+            request_reads_once,
+            "5.4-request::the_whole_request_goes_out_and_the_whole_reply_comes_back",
+            "reply-read-once"
+        ),
+        entry!(
+            chapter5,
+            request_echoes_itself,
+            "5.4-request::the_whole_request_goes_out_and_the_whole_reply_comes_back",
+            "answer-without-asking"
+        ),
+        entry!(
+            chapter5,
+            request_without_shutdown,
+            "5.4-request::the_write_side_is_shut_down_before_the_reply_is_awaited",
+            "no-shutdown"
+        ),
     ];
     for check in harness_cases::checks() {
         let (expect, after): (Expect, Option<After>) = match check.name {
@@ -899,6 +1014,7 @@ fn every_check() -> Vec<String> {
         grader_chapters::chapter2::suite::<chapter2::accepts_once::Entry>("gallery"),
         grader_chapters::chapter3::suite::<chapter3::double_lock::Entry>("gallery"),
         grader_chapters::chapter4::suite::<chapter4::huge_capacity::Entry>("gallery"),
+        grader_chapters::chapter5::suite::<chapter5::echo_with_write::Entry>("gallery"),
     ];
     suites
         .iter()

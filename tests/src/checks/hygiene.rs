@@ -25,7 +25,6 @@ use crate::mistakes::{GLOBAL_STORE, LISTENER_OUTLIVES_SERVE};
 /// after the server is gone.
 pub fn the_listener_closes_when_serve_is_dropped<S: Serve>() -> Result<(), Failure> {
     let server = RunningServer::start::<S>();
-    let addr = server.addr();
     block_on(async {
         // Served once first, so the server has surely started.
         let mut s = server.session().await?;
@@ -34,43 +33,7 @@ pub fn the_listener_closes_when_serve_is_dropped<S: Serve>() -> Result<(), Failu
             .reply()
             .await?;
         s.close().await;
-        server.stop_serving();
-        let wait = crate::checks::server::settle() * 4;
-        let until = Instant::now() + wait;
-        loop {
-            match TcpStream::connect(addr).await {
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return Ok(()),
-                // Accepted into the backlog of a listener that was closing
-                // meanwhile: look again.
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
-                    ) && Instant::now() < until =>
-                {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                Err(e) => {
-                    return Err(Failure::new(format!(
-                        "After the grader dropped your serve function's future, connecting \
-                         to {addr} failed in an unexpected way: {e}."
-                    )));
-                }
-                Ok(_) if Instant::now() < until => {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                Ok(_) => {
-                    return Err(Failure::new(format!(
-                        "After the grader dropped your serve function's future, {addr} still \
-                         accepted connections {} later: the listener outlived the function \
-                         that owned it.",
-                        seconds(wait)
-                    ))
-                    .expected("connection refused: the listener dropped with the future")
-                    .mistake(LISTENER_OUTLIVES_SERVE));
-                }
-            }
-        }
+        refuses_connections_once_dropped(&server).await
     })
 }
 
@@ -116,4 +79,52 @@ pub fn two_servers_keep_their_own_stores<S: Serve>() -> Result<(), Failure> {
             .expect_null()
             .await
     })
+}
+
+/// Drops `server`'s serve future (its runtime still running) and waits,
+/// a few settle times at most, for its port to refuse connections: the
+/// listener must go with the future. Shared by every server exercise, RESP
+/// or not; the caller has served one client first, so the server surely
+/// started.
+pub(crate) async fn refuses_connections_once_dropped(
+    server: &RunningServer,
+) -> Result<(), Failure> {
+    let addr = server.addr();
+    server.stop_serving();
+    let wait = crate::checks::server::settle() * 4;
+    let until = Instant::now() + wait;
+    loop {
+        match TcpStream::connect(addr).await {
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return Ok(()),
+            // Accepted into the backlog of a listener that was closing
+            // meanwhile: look again.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
+                ) && Instant::now() < until =>
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(e) => {
+                return Err(Failure::new(format!(
+                    "After the grader dropped your serve function's future, connecting \
+                     to {addr} failed in an unexpected way: {e}."
+                )));
+            }
+            Ok(_) if Instant::now() < until => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Ok(_) => {
+                return Err(Failure::new(format!(
+                    "After the grader dropped your serve function's future, {addr} still \
+                     accepted connections {} later: the listener outlived the function \
+                     that owned it.",
+                    seconds(wait)
+                ))
+                .expected("connection refused: the listener dropped with the future")
+                .mistake(LISTENER_OUTLIVES_SERVE));
+            }
+        }
+    }
 }
