@@ -7,3 +7,4 @@ pub mod chapter1;
 pub mod chapter2;
 pub mod chapter3;
 pub mod chapter4;
+pub mod chapter6;
