@@ -829,6 +829,12 @@ fn cases() -> Vec<Case> {
             "replies_match_redis_server_byte_for_byte",
             "closes-after-error"
         ),
+        entry!(
+            chapter6,
+            server_without_flush,
+            "redis_cli_talks_to_the_server",
+            "missing-flush"
+        ),
     ];
     for check in harness_cases::checks() {
         let (expect, after): (Expect, Option<After>) = match check.name {

@@ -20,6 +20,7 @@ pub mod no_flush;
 pub mod one_read;
 pub mod parse_constant;
 pub mod parse_panics_on_overflow;
+pub mod server_without_flush;
 pub mod write_not_write_all;
 pub mod write_nothing;
 
@@ -75,6 +76,15 @@ pub fn take_frame(buffer: &mut BytesMut) -> Result<Option<Resp>, String> {
 }
 
 pub async fn read_frame<S: Stream>(c: &mut Conn<S>) -> Result<Option<Resp>, String> {
+    read_frame_with(c, true).await
+}
+
+/// The reference `read_frame`, or with `flush` false, one that never
+/// flushes the replies written so far.
+pub async fn read_frame_with<S: Stream>(
+    c: &mut Conn<S>,
+    flush: bool,
+) -> Result<Option<Resp>, String> {
     loop {
         match take_frame(&mut c.buffer) {
             Ok(Some(frame)) => return Ok(Some(frame)),
@@ -84,7 +94,9 @@ pub async fn read_frame<S: Stream>(c: &mut Conn<S>) -> Result<Option<Resp>, Stri
                 return Err(why);
             }
         }
-        c.stream.flush().await.map_err(|e| e.to_string())?;
+        if flush {
+            c.stream.flush().await.map_err(|e| e.to_string())?;
+        }
         if c.stream
             .read_buf(&mut c.buffer)
             .await
@@ -129,13 +141,23 @@ pub fn reply(words: &[Bytes], db: &Mutex<HashMap<Bytes, Bytes>>) -> (Resp, bool)
 
 /// A server on the entries' connection, answering with `reply`.
 pub async fn serve_with(listener: TcpListener, reply: Reply) -> Result<(), String> {
+    serve_flushing(listener, reply, true).await
+}
+
+/// [`serve_with`], flushing replies only if `flush` (else they wait in the
+/// `BufWriter` until it fills or the client hangs up).
+pub async fn serve_flushing(
+    listener: TcpListener,
+    reply: Reply,
+    flush: bool,
+) -> Result<(), String> {
     let db = Arc::new(Mutex::new(HashMap::new()));
     loop {
         let (socket, _) = listener.accept().await.map_err(|e| e.to_string())?;
         let db = Arc::clone(&db);
         tokio::spawn(async move {
             let mut c = connection(socket);
-            while let Ok(Some(frame)) = read_frame(&mut c).await {
+            while let Ok(Some(frame)) = read_frame_with(&mut c, flush).await {
                 let words: Option<Vec<Bytes>> = match frame {
                     Resp::Array(items) if !items.is_empty() => items
                         .into_iter()

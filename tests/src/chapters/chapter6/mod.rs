@@ -227,6 +227,7 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 framed,
                 server::replies_match_redis_server_byte_for_byte::<A>
             ),
+            check!(framed, server::redis_cli_talks_to_the_server::<A>).requires("redis-cli"),
             check!(
                 framed,
                 store::a_set_on_one_connection_is_visible_on_another::<S<A>>

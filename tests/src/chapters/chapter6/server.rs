@@ -10,7 +10,7 @@ use crate::checks::model::{Expected, Model, Request, Shape, SharedStore};
 use crate::failure::{Failure, describe_bytes};
 use crate::fixtures::transcript::Transcript;
 use crate::fixtures::{Client, RunningServer, Serve, block_on, command_bytes};
-use crate::mistakes::{CLOSES_AFTER_ERROR, NOT_REDIS_ERROR_TEXT, SEQUENTIAL_SERVER};
+use crate::mistakes::{CLOSES_AFTER_ERROR, MISSING_FLUSH, NOT_REDIS_ERROR_TEXT, SEQUENTIAL_SERVER};
 
 /// The model of exercise 6.5's server: GET and SET on one store, like
 /// 3.1's, except that keys are bytes: a GET of a key that is not UTF-8 is
@@ -92,6 +92,78 @@ pub async fn exchange(addr: SocketAddr) -> Result<(Transcript, Option<String>), 
         }
     }
     Ok((Transcript { exchanges }, None))
+}
+
+/// `redis-cli -p PORT …`, with a deadline: its output, or why there is
+/// none.
+async fn redis_cli(port: u16, args: &[&str]) -> Result<String, String> {
+    let run = tokio::process::Command::new("redis-cli")
+        .arg("-p")
+        .arg(port.to_string())
+        .args(args)
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(super::patience(), run).await {
+        Ok(Ok(out)) => Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_owned()),
+        Ok(Err(e)) => Err(format!("redis-cli did not start: {e}")),
+        Err(_) => Err(format!(
+            "redis-cli gave no answer within {}",
+            crate::harness::runner::seconds(super::patience())
+        )),
+    }
+}
+
+/// The real `redis-cli` (skipped where it is not installed): `PING`,
+/// `SET` of a value with spaces, `GET` of it and of a missing key, each
+/// a connection of its own, print what they print against redis-server.
+/// First the grader's own client sends a PING, so a server that never
+/// answers is named before redis-cli is blamed.
+pub fn redis_cli_talks_to_the_server<A: Api>() -> Result<(), Failure> {
+    let server = RunningServer::start::<FramedServer<A>>();
+    let port = server.addr().port();
+    block_on(async {
+        let mut client = Client::connect(server.addr()).await?;
+        let ping = command_bytes(&[b"PING"]);
+        match client.call(&ping).await {
+            Ok(reply) if reply == b"+PONG\r\n" => {}
+            Ok(reply) => {
+                return Err(Failure::new("The grader's own PING got the wrong reply.")
+                    .sent(ping)
+                    .expected(describe_bytes(b"+PONG\r\n"))
+                    .got(describe_bytes(&reply)));
+            }
+            Err(why) => {
+                return Err(Failure::new(format!(
+                    "The grader's own PING got no reply: {}.",
+                    why.describe()
+                ))
+                .sent(ping)
+                .expected(describe_bytes(b"+PONG\r\n"))
+                .mistake(MISSING_FLUSH));
+            }
+        }
+        let steps: [(&[&str], &str); 4] = [
+            (&["ping"], "PONG"),
+            (&["set", "greeting", "hello world"], "OK"),
+            (&["get", "greeting"], "hello world"),
+            (&["get", "nothing-here"], ""),
+        ];
+        for (args, want) in steps {
+            let got = redis_cli(port, args).await;
+            if got.as_deref() != Ok(want) {
+                return Err(Failure::new(format!(
+                    "`redis-cli -p PORT {}` printed {}.",
+                    args.join(" "),
+                    match &got {
+                        Ok(text) => format!("{text:?}"),
+                        Err(why) => why.clone(),
+                    }
+                ))
+                .expected(format!("{want:?}, as against redis-server")));
+            }
+        }
+        Ok(())
+    })
 }
 
 /// The requests of the differential set, one connection, one at a time:
