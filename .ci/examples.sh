@@ -105,6 +105,19 @@ poke() {
         got=$(printf 'get bytes\nget nothing\n' | cli --port "$port")
         expect "$ex get CR LF, then a missing key" "$got" $'"a\\r\\nb"\n(nil)'
         ;;
+    6.5)
+        got=$(cli --port "$port" ping)
+        expect "$ex ping" "$got" "PONG"
+        got=$(cli --port "$port" set hello world)
+        expect "$ex set" "$got" "OK"
+        got=$(printf 'get hello\nget nothing\nfrobnicate a\n' | cli --port "$port")
+        expect "$ex get, a missing key, an unknown command" "$got" \
+            $'"world"\n(nil)\n(error) ERR unknown command \'frobnicate\', with args beginning with: \'a\' '
+        if command -v redis-cli >/dev/null 2>&1; then
+            got=$(timeout 20 redis-cli -p "$port" ping)
+            expect "$ex redis-cli ping" "$got" "PONG"
+        fi
+        ;;
     *)
         fail "exercise $ex has a server example but no expectations: add a case to poke() in .ci/examples.sh"
         ;;

@@ -192,6 +192,7 @@ fn mistake_of(outcome: &Outcome) -> String {
         Outcome::Failed { mistake: None, .. } => "failed, no mistake named".to_owned(),
         Outcome::Passed => "passed".to_owned(),
         Outcome::NotImplemented(_) => "not implemented".to_owned(),
+        Outcome::Skipped(_) => "skipped".to_owned(),
     }
 }
 

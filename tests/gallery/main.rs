@@ -18,6 +18,7 @@ mod chapter2;
 mod chapter3;
 mod chapter4;
 mod chapter5;
+mod chapter6;
 mod harness_cases;
 
 use grader::harness;
@@ -871,6 +872,150 @@ fn cases() -> Vec<Case> {
             "5.4-request::the_write_side_is_shut_down_before_the_reply_is_awaited",
             "no-shutdown"
         ),
+        entry!(
+            chapter6,
+            check_always_ok,
+            "check_finds_a_whole_frame_and_its_length",
+            "wrong-frame"
+        ),
+        entry!(
+            chapter6,
+            check_always_ok,
+            "check_says_incomplete_for_every_cut",
+            "incomplete-is-not-an-error"
+        ),
+        entry!(
+            chapter6,
+            check_always_ok,
+            "check_refuses_what_is_not_resp",
+            "wrong-frame"
+        ),
+        entry!(
+            chapter6,
+            check_panics_on_overflow,
+            "check_refuses_what_is_not_resp",
+            "parser-panics"
+        ),
+        entry!(
+            chapter6,
+            check_skips_bulk_crlf,
+            "check_agrees_with_the_reference_on_random_bytes",
+            "wrong-frame"
+        ),
+        entry!(
+            chapter6,
+            parse_constant,
+            "parse_returns_the_frame_the_bytes_spell",
+            "wrong-frame"
+        ),
+        entry!(
+            chapter6,
+            parse_constant,
+            "random_frames_parse_to_themselves",
+            "wrong-frame"
+        ),
+        entry!(
+            chapter6,
+            parse_constant,
+            "parse_refuses_what_is_not_resp",
+            "wrong-frame"
+        ),
+        entry!(
+            chapter6,
+            parse_panics_on_overflow,
+            "parse_refuses_what_is_not_resp",
+            "parser-panics"
+        ),
+        entry!(
+            chapter6,
+            integer_buffer_too_small,
+            "every_frame_type_is_written_exactly",
+            "integer-buffer-too-small"
+        ),
+        entry!(
+            chapter6,
+            write_nothing,
+            "every_frame_type_is_written_exactly",
+            "wrong-encoding"
+        ),
+        entry!(
+            chapter6,
+            write_nothing,
+            "random_frames_are_written_as_the_reference_writes_them",
+            "wrong-encoding"
+        ),
+        entry!(
+            chapter6,
+            write_not_write_all,
+            "a_one_mebibyte_bulk_is_written_whole",
+            "write-not-write-all"
+        ),
+        entry!(
+            chapter6,
+            flush_per_frame,
+            "6.3-write-frame::sixteen_pipelined_requests_get_their_replies_in_one_write",
+            "flush-per-frame"
+        ),
+        entry!(
+            chapter6,
+            flush_per_frame,
+            "6.4-read-frame::sixteen_pipelined_requests_get_their_replies_in_one_write",
+            "flush-per-frame"
+        ),
+        entry!(
+            chapter6,
+            no_flush,
+            "a_lone_request_is_answered_before_the_deadline",
+            "missing-flush"
+        ),
+        entry!(
+            chapter6,
+            clear_instead_of_advance,
+            "frames_that_arrive_in_one_read_all_come_out_in_order",
+            "clear-instead-of-advance"
+        ),
+        entry!(
+            chapter6,
+            fixed_buffer,
+            "a_one_mebibyte_bulk_is_read_whole",
+            "buffer-never-grows"
+        ),
+        entry!(
+            chapter6,
+            every_eof_clean,
+            "end_of_stream_is_none_between_frames_and_an_error_inside_one",
+            "every-eof-clean"
+        ),
+        entry!(
+            chapter6,
+            one_read,
+            "a_frame_split_at_every_byte_reads_the_same",
+            "one-read-per-frame"
+        ),
+        entry!(
+            chapter6,
+            errors_as_incomplete,
+            "bytes_that_are_not_resp_are_an_error_at_once",
+            "waits-on-bad-frame"
+        ),
+        entry!(
+            chapter6,
+            mini_redis_errors,
+            "replies_match_redis_server_byte_for_byte",
+            "not-redis-error-text"
+        ),
+        entry!(
+            chapter6,
+            closes_after_error,
+            "replies_match_redis_server_byte_for_byte",
+            "closes-after-error"
+        ),
+        entry!(
+            chapter6,
+            server_without_flush,
+            "redis_cli_talks_to_the_server",
+            "missing-flush"
+        ),
     ];
     for check in harness_cases::checks() {
         let (expect, after): (Expect, Option<After>) = match check.name {
@@ -1015,6 +1160,7 @@ fn every_check() -> Vec<String> {
         grader_chapters::chapter3::suite::<chapter3::double_lock::Entry>("gallery"),
         grader_chapters::chapter4::suite::<chapter4::huge_capacity::Entry>("gallery"),
         grader_chapters::chapter5::suite::<chapter5::echo_with_write::Entry>("gallery"),
+        grader_chapters::chapter6::suite::<chapter6::no_flush::Entry>("gallery"),
     ];
     suites
         .iter()

@@ -36,6 +36,9 @@ pub struct Check {
     /// When the `todo!()` decides the verdict, this check's own failure is
     /// shown under its message.
     pub before_todo: bool,
+    /// A program the check runs (`redis-cli`): where it is not installed,
+    /// the check is skipped — reported as skipped, never as passed.
+    pub requires: Option<&'static str>,
 }
 
 impl Check {
@@ -55,7 +58,24 @@ impl Check {
             on_stuck: mistakes::STUCK,
             guard: false,
             before_todo: false,
+            requires: None,
         }
+    }
+
+    /// Skips the check (reported as skipped) where `program` is not on
+    /// the `PATH`.
+    pub const fn requires(mut self, program: &'static str) -> Self {
+        self.requires = Some(program);
+        self
+    }
+
+    /// The program this check needs and cannot find, if any.
+    pub fn missing_program(&self) -> Option<&'static str> {
+        let program = self.requires?;
+        let found = std::env::var_os("PATH").is_some_and(|path| {
+            std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
+        });
+        (!found).then_some(program)
     }
 
     /// Shows the check's failure even while the exercise is a `todo!()`

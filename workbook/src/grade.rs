@@ -97,7 +97,8 @@ pub fn first_failing_of<'a>(report: &'a Report, exercise: Option<&str>) -> Optio
         .checks
         .iter()
         .filter(|c| exercise.is_none_or(|id| c.exercise == id))
-        .find(|c| c.status != CheckStatus::Pass)
+        // A skipped check did not run: it is nothing to fix.
+        .find(|c| !matches!(c.status, CheckStatus::Pass | CheckStatus::Skip))
 }
 
 /// Where a chapter's results file lives.

@@ -46,6 +46,7 @@ fn partly_done() -> ChapterGrade {
                     CheckStatus::Pass => String::new(),
                     CheckStatus::Fail => format!("{c} failed\n  details"),
                     CheckStatus::Todo => format!("not yet implemented: {}", e.todo),
+                    CheckStatus::Skip => format!("skipped: {c} needs a program"),
                 },
                 mistake: (i == 0 && j == 1).then(|| "forgotten-await".to_owned()),
                 duration_ms: 12,

@@ -102,6 +102,12 @@ pub trait Model: Default + std::marker::Send + 'static {
     /// What a correct server answers to `command` on connection `conn`,
     /// updating the model's state as the server would its own.
     fn reply(&mut self, conn: usize, command: &Command) -> Expected;
+    /// What a correct server answers to `request`, when its bytes matter
+    /// beyond what [`Command`] says (chapter 6's keys are bytes, so a
+    /// GET of a key that is not UTF-8 is a command there).
+    fn reply_to(&mut self, conn: usize, request: &Request) -> Expected {
+        self.reply(conn, &request.command)
+    }
 }
 
 /// The reply rules of a server that runs nothing: an error for every

@@ -51,7 +51,7 @@ pub const STATED: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::STATED;
-    use crate::chapters::{chapter1, chapter2, chapter3, chapter4};
+    use crate::chapters::{chapter1, chapter2, chapter3, chapter4, chapter6};
     use crate::suite::Suite;
 
     struct Nothing;
@@ -65,6 +65,10 @@ mod tests {
     impl chapter4::Api for Nothing {
         type Command = ();
     }
+    impl chapter6::Api for Nothing {
+        type Frame = ();
+        type Connection<S: chapter6::Stream> = ();
+    }
 
     fn suites() -> Vec<Suite> {
         vec![
@@ -72,6 +76,7 @@ mod tests {
             chapter2::suite::<Nothing>("test"),
             chapter3::suite::<Nothing>("test"),
             chapter4::suite::<Nothing>("test"),
+            chapter6::suite::<Nothing>("test"),
         ]
     }
 

@@ -24,7 +24,7 @@ use std::thread::JoinHandle;
 
 use libtest_mimic::{Arguments, Failed, FormatSetting, Trial};
 
-use crate::results::{Graded, summary};
+use crate::results::{Graded, Outcome, summary};
 use crate::suite::{Check, Suite};
 
 pub mod child;
@@ -45,11 +45,29 @@ pub fn main(suite: Suite) -> ! {
     run_child_if_asked(&named);
 
     let (mut args, filters) = arguments(std::env::args_os());
+    // A check whose program is not installed is skipped: libtest shows it
+    // as ignored, the summary and the results file as skipped.
+    let missing: Vec<Option<&'static str>> =
+        named.iter().map(|(_, c)| c.missing_program()).collect();
+    let mut skipped = Vec::new();
     let selected: Vec<bool> = named
         .iter()
-        .map(|(name, _)| {
+        .zip(&missing)
+        .map(|((name, check), missing)| {
             let probe = Trial::test(name.clone(), || Ok(()));
-            !args.list && chosen(&args, &filters, &probe) && !args.is_ignored(&probe)
+            let chosen = !args.list && chosen(&args, &filters, &probe) && !args.is_ignored(&probe);
+            if let (true, Some(program)) = (chosen, missing) {
+                skipped.push(Graded {
+                    check: *check,
+                    outcome: Outcome::Skipped(format!(
+                        "skipped: this check runs `{program}`, which is not installed here. It \
+                         is not counted, neither passed nor failed; install it (on Debian or \
+                         Ubuntu: `apt-get install redis-tools`) to run it.\n"
+                    )),
+                    duration: std::time::Duration::ZERO,
+                });
+            }
+            chosen && missing.is_none()
         })
         .collect();
     narrow(&mut args, &filters, &named);
@@ -63,11 +81,12 @@ pub fn main(suite: Suite) -> ! {
     let run = Arc::new(Pending::start(&named, selected, args.test_threads));
     args.test_threads = Some(1);
 
-    let results: Arc<Mutex<Vec<Graded>>> = Arc::default();
+    let results: Arc<Mutex<Vec<Graded>>> = Arc::new(Mutex::new(skipped));
     let trials = named
         .into_iter()
+        .zip(missing)
         .enumerate()
-        .map(|(index, (name, check))| {
+        .map(|(index, ((name, check), missing))| {
             let results = Arc::clone(&results);
             let run = Arc::clone(&run);
             Trial::test(name.clone(), move || {
@@ -81,6 +100,7 @@ pub fn main(suite: Suite) -> ! {
                 runner::lock(&results).push(graded);
                 verdict
             })
+            .with_ignored_flag(missing.is_some())
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);

@@ -23,6 +23,9 @@ pub enum Outcome {
     Passed,
     /// The exercise's `todo!()` is still in place.
     NotImplemented(String),
+    /// The check did not run: what it needs is not installed. Never a
+    /// pass; the exercise is graded by its other checks.
+    Skipped(String),
     /// The check failed; the message is ready to print.
     Failed {
         /// The rendered message.
@@ -37,7 +40,9 @@ impl Outcome {
     pub fn message(&self) -> Option<&str> {
         match self {
             Outcome::Passed => None,
-            Outcome::NotImplemented(message) | Outcome::Failed { message, .. } => Some(message),
+            Outcome::NotImplemented(message)
+            | Outcome::Skipped(message)
+            | Outcome::Failed { message, .. } => Some(message),
         }
     }
 
@@ -46,6 +51,7 @@ impl Outcome {
         match self {
             Outcome::Passed => CheckStatus::Pass,
             Outcome::NotImplemented(_) => CheckStatus::Todo,
+            Outcome::Skipped(_) => CheckStatus::Skip,
             Outcome::Failed { .. } => CheckStatus::Fail,
         }
     }
@@ -61,6 +67,8 @@ pub enum CheckStatus {
     Fail,
     /// The stub's `todo!()` is still there.
     Todo,
+    /// Not run: a program it needs is not installed.
+    Skip,
 }
 
 /// An exercise's status in a report, written `done`, `in-progress`,
@@ -97,6 +105,7 @@ impl CheckStatus {
             CheckStatus::Pass => "pass",
             CheckStatus::Fail => "fail",
             CheckStatus::Todo => "todo",
+            CheckStatus::Skip => "skip",
         }
     }
 }
@@ -171,10 +180,14 @@ mod tests {
 
     #[test]
     fn statuses_are_written_as_the_results_format_says() {
-        let json =
-            serde_json::to_string(&[CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Todo])
-                .unwrap_or_default();
-        assert_eq!(json, r#"["pass","fail","todo"]"#);
+        let json = serde_json::to_string(&[
+            CheckStatus::Pass,
+            CheckStatus::Fail,
+            CheckStatus::Todo,
+            CheckStatus::Skip,
+        ])
+        .unwrap_or_default();
+        assert_eq!(json, r#"["pass","fail","todo","skip"]"#);
         let json = serde_json::to_string(&ExerciseStatus::InProgress).unwrap_or_default();
         assert_eq!(json, r#""in-progress""#);
     }

@@ -40,9 +40,11 @@ pub fn exercise_states(suite: &Suite, results: &[Graded]) -> Vec<ExerciseState> 
         .exercises
         .iter()
         .map(|&exercise| {
+            // A skipped check did not run: the exercise stands by the others.
             let mine: Vec<&Graded> = results
                 .iter()
                 .filter(|g| g.check.exercise.id == exercise.id)
+                .filter(|g| !matches!(g.outcome, Outcome::Skipped(_)))
                 .collect();
             let passed = mine.iter().filter(|g| g.outcome == Outcome::Passed).count();
             let todo = mine
@@ -105,6 +107,17 @@ pub fn summary(suite: &Suite, results: &[Graded]) -> String {
         };
         let ex = state.exercise;
         out.push_str(&format!("  {status:<22} {} {}\n", ex.number, ex.title));
+    }
+    let skipped: Vec<String> = results
+        .iter()
+        .filter(|g| matches!(g.outcome, Outcome::Skipped(_)))
+        .map(|g| g.check.full_name())
+        .collect();
+    if !skipped.is_empty() {
+        out.push_str(&format!(
+            "  skipped (a program they run is not installed; not counted): {}\n",
+            skipped.join(", ")
+        ));
     }
     match run.iter().find(|s| s.progress != Progress::Done) {
         Some(state) => {

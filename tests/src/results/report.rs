@@ -103,7 +103,7 @@ impl Report {
             .map(|g| {
                 let (message, mistake) = match &g.outcome {
                     Outcome::Passed => (String::new(), None),
-                    Outcome::NotImplemented(m) => (m.clone(), None),
+                    Outcome::NotImplemented(m) | Outcome::Skipped(m) => (m.clone(), None),
                     Outcome::Failed { message, mistake } => (message.clone(), mistake.clone()),
                 };
                 CheckReport {

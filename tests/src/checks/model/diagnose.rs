@@ -147,7 +147,7 @@ pub(super) fn expectations<M: Model>(session: &Session, upto: usize) -> Vec<Vec<
                 .map(|send| {
                     send.requests
                         .iter()
-                        .map(|r| model.reply(send.conn, &r.command))
+                        .map(|r| model.reply_to(send.conn, r))
                         .collect()
                 })
                 .collect(),

@@ -319,7 +319,7 @@ pub async fn run<M: Model>(server: &RunningServer, session: &Session, timing: Ti
                         if divergence.is_some() {
                             break;
                         }
-                        let want = model.reply(send.conn, &request.command);
+                        let want = model.reply_to(send.conn, request);
                         let got = replies.get(j).cloned().unwrap_or(Got::Silent(Vec::new()));
                         if !got.agrees(&want) {
                             let next = match (timing.look_ahead, &got) {

@@ -1,0 +1,113 @@
+//! Exercises 6.3 and 6.4: a connection that speaks in frames.
+//!
+//! A [`Connection`] wraps any byte stream — a `TcpStream` in the server, a
+//! `tokio::io::duplex` pipe or a scripted mock in the grader — and turns it
+//! into a stream of [`Frame`]s both ways.
+//!
+//! Reading: bytes pile up in `buffer` (a `BytesMut`, which grows when a
+//! frame is bigger than it) until [`Frame::check`] finds a whole frame;
+//! that frame is parsed and exactly its bytes are dropped from the front
+//! of the buffer, so a second frame that came in the same read is still
+//! there for the next call.
+//!
+//! Writing: frames are encoded into a `BufWriter`, which turns many small
+//! writes into one system call. Nothing reaches the peer until the
+//! `BufWriter` is flushed, and [`Connection::read_frame`] flushes exactly
+//! when it is about to wait for the peer: when no whole request is left in
+//! the read buffer. Pipelined requests thus get all their replies in one
+//! write, and a lone request's reply is never held back.
+
+use std::io;
+#[allow(unused_imports, reason = "exercise 6.4 uses it")]
+use std::io::Cursor; // exercise: read-frame
+
+#[allow(unused_imports, reason = "exercise 6.4 uses it")]
+use bytes::Buf; // exercise: read-frame
+use bytes::BytesMut;
+#[allow(unused_imports, reason = "exercise 6.4 uses it")]
+use tokio::io::AsyncReadExt; // exercise: read-frame
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufWriter};
+
+use crate::frame::Frame;
+#[allow(unused_imports, reason = "exercise 6.4 uses it")]
+use crate::frame::ParseError; // exercise: read-frame
+
+// ANCHOR: connection
+/// A byte stream, read and written a frame at a time.
+#[derive(Debug)]
+pub struct Connection<S> {
+    /// The stream, behind a write buffer: `write_frame` fills the buffer,
+    /// a flush sends it. (`BufWriter` passes reads straight through.)
+    stream: BufWriter<S>,
+    /// What has been read but not yet parsed.
+    buffer: BytesMut,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    /// A connection over `stream`, with a 4 KiB read buffer to start with.
+    pub fn new(stream: S) -> Connection<S> {
+        Connection {
+            stream: BufWriter::new(stream),
+            // Most requests are small; the buffer grows for those that
+            // are not.
+            buffer: BytesMut::with_capacity(4 * 1024),
+        }
+    }
+
+    /// Sends whatever `write_frame` left in the write buffer.
+    pub async fn flush(&mut self) -> io::Result<()> {
+        self.stream.flush().await
+    }
+
+    /// How many bytes have been read but not yet taken as frames.
+    pub fn buffered(&self) -> usize {
+        self.buffer.len()
+    }
+    // ANCHOR_END: connection
+
+    // ANCHOR: read_frame
+    /// The next frame from the peer: `Ok(None)` when the peer closed the
+    /// stream cleanly between frames; an error when it closed it in the
+    /// middle of one, or sent bytes that are not RESP.
+    pub async fn read_frame(&mut self) -> crate::Result<Option<Frame>> {
+        // exercise: read-frame
+        // Exercise 6.4 — requirements:
+        //  1. Loop: run `Frame::check` on a `Cursor` over `self.buffer`; when a whole
+        //     frame is there, remember its length, parse it from the start, drop
+        //     exactly that many bytes (`advance`), and return it.
+        //  2. A protocol error is returned at once; `Incomplete` means read more.
+        //  3. Before reading, flush the write side (`self.stream.flush()`): no whole
+        //     request is left, so the replies written so far must go out now.
+        //  4. Read with `read_buf(&mut self.buffer)`, which grows the buffer; 0 bytes
+        //     read is the end of the stream: `Ok(None)` if the buffer is empty, an
+        //     error if part of a frame is in it.
+        // Check your work: cargo test -p chapter-6 -- 6.4
+        todo!("6.4: return the next frame, reading more bytes into the buffer until one is whole")
+        // end exercise: read-frame
+    }
+    // ANCHOR_END: read_frame
+
+    // ANCHOR: write_frame
+    /// Encodes `frame` into the write buffer. It reaches the peer at the
+    /// next flush: the next `read_frame` that finds no whole request, or
+    /// [`Connection::flush`].
+    #[allow(
+        unused_variables,
+        reason = "exercise 6.3: the parameters are yours to use"
+    )]
+    pub async fn write_frame(&mut self, frame: &Frame) -> io::Result<()> {
+        // exercise: write-frame
+        // Exercise 6.3 — requirements:
+        //  1. Write the frame's RESP encoding into `self.stream` (the `BufWriter`):
+        //     `+text\r\n`, `-text\r\n`, `:n\r\n`, `$len\r\nbytes\r\n`, `$-1\r\n`, and
+        //     for an array `*count\r\n` then each item in turn.
+        //  2. Use `write_all`, never `write`; an integer may take 20 characters
+        //     (`i64::MIN`).
+        //  3. Do not flush: `read_frame` does, when no whole request is left to
+        //     answer.
+        // Check your work: cargo test -p chapter-6 -- 6.3
+        todo!("6.3: encode `frame` into the write buffer")
+        // end exercise: write-frame
+    }
+    // ANCHOR_END: write_frame
+}

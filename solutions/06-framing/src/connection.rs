@@ -1,0 +1,151 @@
+//! Exercises 6.3 and 6.4: a connection that speaks in frames.
+//!
+//! A [`Connection`] wraps any byte stream — a `TcpStream` in the server, a
+//! `tokio::io::duplex` pipe or a scripted mock in the grader — and turns it
+//! into a stream of [`Frame`]s both ways.
+//!
+//! Reading: bytes pile up in `buffer` (a `BytesMut`, which grows when a
+//! frame is bigger than it) until [`Frame::check`] finds a whole frame;
+//! that frame is parsed and exactly its bytes are dropped from the front
+//! of the buffer, so a second frame that came in the same read is still
+//! there for the next call.
+//!
+//! Writing: frames are encoded into a `BufWriter`, which turns many small
+//! writes into one system call. Nothing reaches the peer until the
+//! `BufWriter` is flushed, and [`Connection::read_frame`] flushes exactly
+//! when it is about to wait for the peer: when no whole request is left in
+//! the read buffer. Pipelined requests thus get all their replies in one
+//! write, and a lone request's reply is never held back.
+
+use std::io;
+use std::io::Cursor; // exercise: read-frame
+
+use bytes::Buf; // exercise: read-frame
+use bytes::BytesMut;
+use tokio::io::AsyncReadExt; // exercise: read-frame
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufWriter};
+
+use crate::frame::Frame;
+use crate::frame::ParseError; // exercise: read-frame
+
+// ANCHOR: connection
+/// A byte stream, read and written a frame at a time.
+#[derive(Debug)]
+pub struct Connection<S> {
+    /// The stream, behind a write buffer: `write_frame` fills the buffer,
+    /// a flush sends it. (`BufWriter` passes reads straight through.)
+    stream: BufWriter<S>,
+    /// What has been read but not yet parsed.
+    buffer: BytesMut,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    /// A connection over `stream`, with a 4 KiB read buffer to start with.
+    pub fn new(stream: S) -> Connection<S> {
+        Connection {
+            stream: BufWriter::new(stream),
+            // Most requests are small; the buffer grows for those that
+            // are not.
+            buffer: BytesMut::with_capacity(4 * 1024),
+        }
+    }
+
+    /// Sends whatever `write_frame` left in the write buffer.
+    pub async fn flush(&mut self) -> io::Result<()> {
+        self.stream.flush().await
+    }
+
+    /// How many bytes have been read but not yet taken as frames.
+    pub fn buffered(&self) -> usize {
+        self.buffer.len()
+    }
+    // ANCHOR_END: connection
+
+    // ANCHOR: read_frame
+    /// The next frame from the peer: `Ok(None)` when the peer closed the
+    /// stream cleanly between frames; an error when it closed it in the
+    /// middle of one, or sent bytes that are not RESP.
+    pub async fn read_frame(&mut self) -> crate::Result<Option<Frame>> {
+        // exercise: read-frame
+        loop {
+            // A whole frame already buffered? Then no read is needed.
+            let mut cursor = Cursor::new(&self.buffer[..]);
+            match Frame::check(&mut cursor) {
+                Ok(()) => {
+                    let len = cursor.position() as usize;
+                    cursor.set_position(0);
+                    let frame = Frame::parse(&mut cursor)?;
+                    // Drop this frame's bytes, and only those: the next
+                    // frame may already be behind them.
+                    self.buffer.advance(len);
+                    return Ok(Some(frame));
+                }
+                Err(ParseError::Incomplete) => {}
+                Err(e) => {
+                    // The requests before the bad bytes were answered:
+                    // those replies still go out.
+                    self.stream.flush().await?;
+                    return Err(e.into());
+                }
+            }
+            // No whole request is left, so we are about to wait for the
+            // peer: send the replies written so far first.
+            self.stream.flush().await?;
+            // `read_buf` appends after what is buffered, and grows the
+            // buffer when it is full.
+            if self.stream.read_buf(&mut self.buffer).await? == 0 {
+                return if self.buffer.is_empty() {
+                    Ok(None)
+                } else {
+                    Err("the peer closed the connection in the middle of a frame".into())
+                };
+            }
+        }
+        // end exercise: read-frame
+    }
+    // ANCHOR_END: read_frame
+
+    // ANCHOR: write_frame
+    /// Encodes `frame` into the write buffer. It reaches the peer at the
+    /// next flush: the next `read_frame` that finds no whole request, or
+    /// [`Connection::flush`].
+    pub async fn write_frame(&mut self, frame: &Frame) -> io::Result<()> {
+        // exercise: write-frame
+        match frame {
+            Frame::Simple(text) => {
+                self.stream.write_all(b"+").await?;
+                self.stream.write_all(text.as_bytes()).await?;
+            }
+            Frame::Error(text) => {
+                self.stream.write_all(b"-").await?;
+                self.stream.write_all(text.as_bytes()).await?;
+            }
+            Frame::Integer(n) => {
+                // Up to 20 characters: "-9223372036854775808".
+                self.stream.write_all(format!(":{n}").as_bytes()).await?;
+            }
+            Frame::Bulk(data) => {
+                let header = format!("${}\r\n", data.len());
+                self.stream.write_all(header.as_bytes()).await?;
+                // `write_all`, never `write`: one `write` may take only
+                // part of a big value.
+                self.stream.write_all(data).await?;
+            }
+            Frame::Null => self.stream.write_all(b"$-1").await?,
+            Frame::Array(items) => {
+                let header = format!("*{}", items.len());
+                self.stream.write_all(header.as_bytes()).await?;
+                self.stream.write_all(b"\r\n").await?;
+                for item in items {
+                    // An `async fn` that calls itself must box the call:
+                    // its future would otherwise contain itself.
+                    Box::pin(self.write_frame(item)).await?;
+                }
+                return Ok(());
+            }
+        }
+        self.stream.write_all(b"\r\n").await
+        // end exercise: write-frame
+    }
+    // ANCHOR_END: write_frame
+}

@@ -1,0 +1,210 @@
+//! Exercise 6.5: the complete server, graded over real TCP — by the shared
+//! server checks, by the model of random sessions, and byte for byte
+//! against exchanges recorded from redis-server itself.
+
+use std::net::SocketAddr;
+
+use super::{Api, FramedServer};
+use crate::checks::model::session::Command;
+use crate::checks::model::{Expected, Model, Request, Shape, SharedStore};
+use crate::failure::{Failure, describe_bytes};
+use crate::fixtures::transcript::Transcript;
+use crate::fixtures::{Client, RunningServer, Serve, block_on, command_bytes};
+use crate::mistakes::{CLOSES_AFTER_ERROR, MISSING_FLUSH, NOT_REDIS_ERROR_TEXT, SEQUENTIAL_SERVER};
+
+/// The model of exercise 6.5's server: GET and SET on one store, like
+/// 3.1's, except that keys are bytes: a GET of a key that is not UTF-8 is
+/// a GET (of a key no SET of the sessions wrote), not an error.
+#[derive(Debug, Default)]
+pub struct FramedStore(SharedStore);
+
+impl Model for FramedStore {
+    const SHAPE: Shape = SharedStore::SHAPE;
+    const SERVER: &'static str = "a server with GET and SET on one store of binary keys";
+    fn reply(&mut self, conn: usize, command: &Command) -> Expected {
+        self.0.reply(conn, command)
+    }
+    fn reply_to(&mut self, conn: usize, request: &Request) -> Expected {
+        let binary_get = matches!(&request.command, Command::BadCommand)
+            && request.words.len() == 2
+            && request.words[0].eq_ignore_ascii_case(b"GET")
+            && std::str::from_utf8(&request.words[1]).is_err();
+        if binary_get {
+            Expected::Null
+        } else {
+            self.0.reply(conn, &request.command)
+        }
+    }
+}
+
+/// A silent client (after one command) stays connected while another is
+/// served. Catches a server that serves one connection at a time.
+pub fn an_idle_client_does_not_block_others<S: Serve>() -> Result<(), crate::failure::Failure> {
+    crate::checks::server::idle_client_does_not_block_others::<S>(true, SEQUENTIAL_SERVER)
+}
+
+/// The exchanges recorded from redis-server 7.0
+/// (`tests/transcripts/ch06-redis-server.snap`).
+pub const FROM_REDIS: &str = include_str!("../../../transcripts/ch06-redis-server.snap");
+
+/// The requests of the differential set: PING with and without a
+/// message, SET and GET of binary keys and values, and every error this
+/// server shares with Redis — wrong numbers of arguments, a SET option it
+/// does not know, unknown commands (their text truncated, NUL-ended and
+/// with CR and LF made spaces, as Redis builds it).
+pub fn script() -> Vec<Vec<u8>> {
+    let long = vec![b'x'; 200];
+    let words: Vec<Vec<&[u8]>> = vec![
+        vec![b"PING"],
+        vec![b"ping", b"hello world"],
+        vec![b"PiNg", "héllo\r\n".as_bytes()],
+        vec![b"PING", b"a", b"b"],
+        vec![b"GET", b"\xff\x00key"],
+        vec![b"SET", b"\xff\x00key", b"a\r\n$3\r\nb\0"],
+        vec![b"get", b"\xff\x00key"],
+        vec![b"SET", b"empty", b""],
+        vec![b"GET", b"empty"],
+        vec![b"SET", b"empty", b"now full"],
+        vec![b"GET", b"empty"],
+        vec![b"GET"],
+        vec![b"GET", b"a", b"b"],
+        vec![b"set", b"k"],
+        vec![b"SET"],
+        vec![b"set", b"k", b"v", b"PX"],
+        vec![b"FLUSHEVERYTHING"],
+        vec![b"Frobnicate", b"a b", &long],
+        vec![b"fro\r\nb", b"a\0b", b"c"],
+        vec![b"GET", b"k"],
+    ];
+    words.iter().map(|w| command_bytes(w)).collect()
+}
+
+/// Sends each request of [`script`] on one connection to `addr` and keeps
+/// each reply: how the transcript is recorded from redis-server, and how
+/// a learner's server is replayed.
+pub async fn exchange(addr: SocketAddr) -> Result<(Transcript, Option<String>), Failure> {
+    let mut client = Client::connect(addr).await?;
+    let mut exchanges = Vec::new();
+    for request in script() {
+        match client.call(&request).await {
+            Ok(reply) => exchanges.push((request, reply)),
+            Err(why) => return Ok((Transcript { exchanges }, Some(why.describe()))),
+        }
+    }
+    Ok((Transcript { exchanges }, None))
+}
+
+/// `redis-cli -p PORT …`, with a deadline: its output, or why there is
+/// none.
+async fn redis_cli(port: u16, args: &[&str]) -> Result<String, String> {
+    let run = tokio::process::Command::new("redis-cli")
+        .arg("-p")
+        .arg(port.to_string())
+        .args(args)
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(super::patience(), run).await {
+        Ok(Ok(out)) => Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_owned()),
+        Ok(Err(e)) => Err(format!("redis-cli did not start: {e}")),
+        Err(_) => Err(format!(
+            "redis-cli gave no answer within {}",
+            crate::harness::runner::seconds(super::patience())
+        )),
+    }
+}
+
+/// The real `redis-cli` (skipped where it is not installed): `PING`,
+/// `SET` of a value with spaces, `GET` of it and of a missing key, each
+/// a connection of its own, print what they print against redis-server.
+/// First the grader's own client sends a PING, so a server that never
+/// answers is named before redis-cli is blamed.
+pub fn redis_cli_talks_to_the_server<A: Api>() -> Result<(), Failure> {
+    let server = RunningServer::start::<FramedServer<A>>();
+    let port = server.addr().port();
+    block_on(async {
+        let mut client = Client::connect(server.addr()).await?;
+        let ping = command_bytes(&[b"PING"]);
+        match client.call(&ping).await {
+            Ok(reply) if reply == b"+PONG\r\n" => {}
+            Ok(reply) => {
+                return Err(Failure::new("The grader's own PING got the wrong reply.")
+                    .sent(ping)
+                    .expected(describe_bytes(b"+PONG\r\n"))
+                    .got(describe_bytes(&reply)));
+            }
+            Err(why) => {
+                return Err(Failure::new(format!(
+                    "The grader's own PING got no reply: {}.",
+                    why.describe()
+                ))
+                .sent(ping)
+                .expected(describe_bytes(b"+PONG\r\n"))
+                .mistake(MISSING_FLUSH));
+            }
+        }
+        let steps: [(&[&str], &str); 4] = [
+            (&["ping"], "PONG"),
+            (&["set", "greeting", "hello world"], "OK"),
+            (&["get", "greeting"], "hello world"),
+            (&["get", "nothing-here"], ""),
+        ];
+        for (args, want) in steps {
+            let got = redis_cli(port, args).await;
+            if got.as_deref() != Ok(want) {
+                return Err(Failure::new(format!(
+                    "`redis-cli -p PORT {}` printed {}.",
+                    args.join(" "),
+                    match &got {
+                        Ok(text) => format!("{text:?}"),
+                        Err(why) => why.clone(),
+                    }
+                ))
+                .expected(format!("{want:?}, as against redis-server")));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The requests of the differential set, one connection, one at a time:
+/// every reply equals redis-server 7.0's, byte for byte — errors
+/// included, and the connection still open after each error, as Redis
+/// keeps it.
+pub fn replies_match_redis_server_byte_for_byte<A: Api>() -> Result<(), Failure> {
+    let redis = Transcript::parse(FROM_REDIS).map_err(|e| {
+        Failure::new(format!(
+            "The grader's transcript ch06-redis-server is unreadable: {e}"
+        ))
+    })?;
+    let server = RunningServer::start::<FramedServer<A>>();
+    let (got, stopped) = block_on(exchange(server.addr()))?;
+    for (i, (request, expected)) in redis.exchanges.iter().enumerate() {
+        let step = format!("Step {} of {}", i + 1, redis.exchanges.len());
+        match got.exchanges.get(i) {
+            Some((_, reply)) if reply == expected => {}
+            Some((_, reply)) => {
+                let failure = Failure::new(format!(
+                    "{step}: the reply to {} differs from redis-server's.",
+                    describe_bytes(request)
+                ))
+                .expected(describe_bytes(expected))
+                .got(describe_bytes(reply));
+                return Err(if expected.starts_with(b"-") && reply.starts_with(b"-") {
+                    failure.mistake(NOT_REDIS_ERROR_TEXT)
+                } else {
+                    failure
+                });
+            }
+            None => {
+                return Err(Failure::new(format!(
+                    "{step}: {} got no reply: {}.",
+                    describe_bytes(request),
+                    stopped.as_deref().unwrap_or("the connection ended")
+                ))
+                .expected(describe_bytes(expected))
+                .mistake(CLOSES_AFTER_ERROR));
+            }
+        }
+    }
+    Ok(())
+}
