@@ -216,8 +216,15 @@ pub fn submit(root: &Path, manifest: &Manifest) -> Result<String, String> {
         let body = serde_json::to_vec(&report).map_err(|e| e.to_string())?;
         post(&joined, &body)
     });
+    record(root, &result);
+    result
+}
+
+/// Records how a sending went: a failure is to be told once, unless it
+/// is the same as the last one, told already.
+fn record(root: &Path, result: &Result<String, String>) {
     let mut status = status(root);
-    match &result {
+    match result {
         Ok(_) => {
             status = Status {
                 sent_at: Some(crate::class::time::rfc3339(std::time::SystemTime::now())),
@@ -233,7 +240,18 @@ pub fn submit(root: &Path, manifest: &Manifest) -> Result<String, String> {
         }
     }
     save_status(root, &status);
-    result
+}
+
+/// The line to say, once, when the last sending failed; `None` when it
+/// did not, or when it was said already.
+pub fn notice(root: &Path) -> Option<String> {
+    let mut last = status(root);
+    let error = last.error.clone().filter(|_| !last.told)?;
+    last.told = true;
+    save_status(root, &last);
+    Some(format!(
+        "class: your last report did not reach the instructor ({error}); sending again"
+    ))
 }
 
 /// After a `grade` or `watch` run: says once, in one line, that the last
@@ -243,11 +261,8 @@ pub fn send_in_background(root: &Path) {
     if joined(root).is_none() {
         return;
     }
-    let mut last = status(root);
-    if let (Some(error), false) = (&last.error, last.told) {
-        eprintln!("class: your last report did not reach the instructor ({error}); sending again");
-        last.told = true;
-        save_status(root, &last);
+    if let Some(line) = notice(root) {
+        eprintln!("{line}");
     }
     let Ok(exe) = std::env::current_exe() else {
         return;
@@ -279,6 +294,49 @@ pub fn doctor_line(root: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_sending_is_told_once_until_it_changes() {
+        let root = std::env::temp_dir().join(format!("workbook-live-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let offline = Err("the instructor's server at 10.0.0.1:7878 did not answer".to_owned());
+        assert_eq!(notice(&root), None, "nothing sent, nothing to say");
+        record(&root, &offline);
+        assert!(notice(&root).is_some_and(|l| l.contains("did not answer")));
+        assert_eq!(notice(&root), None, "said once");
+        record(&root, &offline);
+        assert_eq!(
+            notice(&root),
+            None,
+            "the same failure again: still said once"
+        );
+        record(&root, &Err("refused it (401)".to_owned()));
+        assert!(
+            notice(&root).is_some_and(|l| l.contains("401")),
+            "a new failure is said"
+        );
+        record(&root, &Ok("report kept".to_owned()));
+        assert_eq!(notice(&root), None);
+        assert!(status(&root).sent_at.is_some());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn an_unreachable_instructor_fails_fast() {
+        // A port nobody listens on: refused at once, not after a timeout.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or(9);
+        let joined = Joined {
+            url: format!("http://127.0.0.1:{port}/"),
+            token: "t".repeat(16),
+            name: "ada".to_owned(),
+        };
+        let start = std::time::Instant::now();
+        assert!(post(&joined, b"{}").is_err());
+        assert!(start.elapsed() < CONNECT);
+    }
 
     #[test]
     fn class_urls_name_host_and_port() {

@@ -216,13 +216,9 @@ async fn run(options: Options) -> Result<(), String> {
             _ = tokio::signal::ctrl_c() => break,
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
-                let service = TowerToHyperService::new(app.clone());
+                let app = app.clone();
                 tokio::spawn(async move {
-                    let connection = hyper::server::conn::http1::Builder::new()
-                        .timer(TokioTimer::new())
-                        .header_read_timeout(HEAD_TIMEOUT)
-                        .serve_connection(TokioIo::new(stream), service);
-                    let _ = tokio::time::timeout(CONNECTION_LIFETIME, connection).await;
+                    connection(stream, app).await;
                     drop(permit);
                 });
             }
@@ -235,6 +231,16 @@ async fn run(options: Options) -> Result<(), String> {
         shared.options.dir.display()
     );
     Ok(())
+}
+
+/// Serves one connection: HTTP/1.1, keep-alive, with a deadline for each
+/// request's head and one for the whole connection.
+async fn connection(stream: tokio::net::TcpStream, app: Router) {
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
+    let _ = tokio::time::timeout(CONNECTION_LIFETIME, connection).await;
 }
 
 /// The routes, with their middleware.
@@ -309,6 +315,11 @@ fn refresh(shared: &Shared, version: &str, reread: bool) -> Result<(), String> {
             *loaded = load::load(&options.dir)?;
             if let Err(e) = load::remember(&options.dir, &loaded) {
                 eprintln!("workbook: cannot keep the reports' history: {e}");
+            }
+            // The bytes were for the history's copies, made now: a long
+            // workshop's reports are kept parsed, not twice.
+            for r in &mut loaded.reports {
+                r.bytes = Vec::new();
             }
         }
         super::View::build(&loaded, options.expected.clone(), options.rules)
@@ -592,7 +603,8 @@ fn keep(
         timed: graded_at.is_some(),
         path: relative.join(name),
         digest,
-        bytes: bytes.to_vec(),
+        // In the history already: `remember` has nothing to copy.
+        bytes: Vec::new(),
         report,
     }))
 }
@@ -686,6 +698,89 @@ mod tests {
         // A name is sanitised for the file system, shown as it is.
         assert!(check(report("<script>", "hello-redis").as_bytes(), Some(&known)).is_ok());
         assert_eq!(safe_name("<script>"), "_script_");
+    }
+
+    /// Proves, over loopback, that a good report becomes a file and the
+    /// page shows it, and that bad ones get their 4xx and write nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn over_loopback_only_good_reports_are_kept() {
+        let dir = std::env::temp_dir().join(format!("workbook-serve-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        let shared = Arc::new(Shared {
+            options: Options {
+                dir: dir.clone(),
+                html: dir.join("class.html"),
+                expected: None,
+                rules: Rules::default(),
+                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                token: "s3cret-token".to_owned(),
+                exercises: Some(["hello-redis".to_owned()].into()),
+            },
+            token: Sha256::digest(b"s3cret-token").into(),
+            current: Mutex::new(Current::default()),
+            loaded: Mutex::new(load::Loaded::default()),
+            changed: Notify::new(),
+            buckets: Mutex::new(HashMap::new()),
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let addr = listener.local_addr().expect("its address");
+        let app = router(Arc::clone(&shared));
+        let server = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(connection(stream, app.clone()));
+            }
+        });
+        let send = |token: &str, body: String| {
+            let joined = crate::live::Joined {
+                url: format!("http://{addr}/"),
+                token: token.to_owned(),
+                name: "ada".to_owned(),
+            };
+            tokio::task::spawn_blocking(move || crate::live::post(&joined, body.as_bytes()))
+        };
+        let files = || {
+            let mut n = 0;
+            for learner in std::fs::read_dir(dir.join(load::HISTORY))
+                .into_iter()
+                .flatten()
+            {
+                let path = learner.map(|l| l.path()).unwrap_or_default();
+                n += std::fs::read_dir(path).map_or(0, Iterator::count);
+            }
+            n
+        };
+        let good = report("<b>ada", "hello-redis");
+        assert_eq!(
+            send("s3cret-token", good.clone()).await.ok(),
+            Some(Ok("report kept".to_owned()))
+        );
+        assert_eq!(files(), 1);
+        let refusals = [
+            ("wrong-token", good.clone(), "(401)"),
+            ("", good.clone(), "(401)"),
+            ("s3cret-token", "x".repeat(MAX_BODY + 1), "(413)"),
+            ("s3cret-token", "{ nope".to_owned(), "(400)"),
+            ("s3cret-token", report("../ada", "hello-redis"), "(422)"),
+            ("s3cret-token", report("ada", "not-an-exercise"), "(422)"),
+        ];
+        for (token, body, status) in refusals {
+            let got = send(token, body).await.expect("the client thread");
+            assert!(
+                got.as_ref().is_err_and(|e| e.contains(status)),
+                "{status}: {got:?}"
+            );
+        }
+        assert_eq!(files(), 1, "a refused report wrote nothing");
+        refresh(&shared, "v2", false).expect("the page");
+        let html = shared
+            .current
+            .lock()
+            .map(|c| c.html.clone())
+            .unwrap_or_default();
+        assert!(html.contains("&lt;b&gt;ada") && !html.contains("<b>ada"));
+        server.abort();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
