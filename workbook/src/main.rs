@@ -160,8 +160,11 @@ enum Command {
     /// DIR/.class-history/ (new files only). Stuck means failing the same
     /// exercise (or its chapter not compiling) in the last --stuck-after
     /// reports in a row, or for more than --stuck-minutes between the
-    /// first of them and the latest; not started is never stuck. With --serve, it serves the page on 127.0.0.1 and keeps it
-    /// up to date as reports land, until Ctrl-C. Every report whose grader
+    /// first of them and the latest; not started is never stuck. With --serve, it serves the page (on 127.0.0.1, or
+    /// where --listen says) and keeps it up to date as reports land, until
+    /// Ctrl-C; it also takes reports live from learners who ran `cargo
+    /// workbook join URL TOKEN --name NAME` with the URL and class token it
+    /// prints, and keeps each in DIR/.class-history. Every report whose grader
     /// hash is not the expected one is flagged DIFFERENT (graded with
     /// other grading files: an edited or out-of-date grader), or MISSING
     /// when it has none. The expected hash is --grader-hash, or else the
