@@ -26,7 +26,13 @@ fn found(ok: bool, what: impl Into<String>, fix: Option<String>) -> Finding {
 
 /// Runs every check.
 pub fn run(root: &Path) -> Vec<Finding> {
-    vec![rust(root), mdbook(), loopback(), offline(root)]
+    vec![
+        rust(root),
+        mdbook(),
+        loopback(),
+        offline(root),
+        found(true, crate::live::doctor_line(root), None),
+    ]
 }
 
 /// `1.85` from `rust-version = "1.85"` in the root Cargo.toml.

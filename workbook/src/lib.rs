@@ -10,6 +10,7 @@ pub mod generate;
 pub mod grade;
 pub mod grading_files;
 pub mod hint;
+pub mod live;
 pub mod redis_cli;
 pub mod reset;
 pub mod solution;

@@ -12,7 +12,8 @@ use grader::results::ExerciseStatus;
 use workbook::exercises::{self, Target};
 use workbook::grading_files::{self, Difference, GradingFiles};
 use workbook::{
-    book, class, classroom, doctor, generate, grade, hint, reset, solution, state, watch, workspace,
+    book, class, classroom, doctor, generate, grade, hint, live, reset, solution, state, watch,
+    workspace,
 };
 
 #[derive(Parser)]
@@ -159,8 +160,11 @@ enum Command {
     /// DIR/.class-history/ (new files only). Stuck means failing the same
     /// exercise (or its chapter not compiling) in the last --stuck-after
     /// reports in a row, or for more than --stuck-minutes between the
-    /// first of them and the latest; not started is never stuck. With --serve, it serves the page on 127.0.0.1 and keeps it
-    /// up to date as reports land, until Ctrl-C. Every report whose grader
+    /// first of them and the latest; not started is never stuck. With --serve, it serves the page (on 127.0.0.1, or
+    /// where --listen says) and keeps it up to date as reports land, until
+    /// Ctrl-C; it also takes reports live from learners who ran `cargo
+    /// workbook join URL TOKEN --name NAME` with the URL and class token it
+    /// prints, and keeps each in DIR/.class-history. Every report whose grader
     /// hash is not the expected one is flagged DIFFERENT (graded with
     /// other grading files: an edited or out-of-date grader), or MISSING
     /// when it has none. The expected hash is --grader-hash, or else the
@@ -176,12 +180,28 @@ enum Command {
         /// checkout's, as `cargo workbook report --grader-hash` prints it).
         #[arg(long, value_name = "HASH")]
         grader_hash: Option<String>,
-        /// Serve the page on 127.0.0.1 and follow new reports until Ctrl-C.
+        /// Serve the page, take learners' reports live, and follow new
+        /// reports until Ctrl-C.
         #[arg(long)]
         serve: bool,
-        /// The port to serve on (default: any free one; the URL is printed).
-        #[arg(long, requires = "serve", default_value_t = 0)]
+        /// The port to serve on, on 127.0.0.1 (default: any free one; the
+        /// URL is printed).
+        #[arg(
+            long,
+            requires = "serve",
+            default_value_t = 0,
+            conflicts_with = "listen"
+        )]
         port: u16,
+        /// Where to listen, for a room: e.g. `0.0.0.0:7878` (every
+        /// interface) or this machine's LAN address. Default: 127.0.0.1,
+        /// this machine only.
+        #[arg(long, requires = "serve", value_name = "ADDR:PORT")]
+        listen: Option<std::net::SocketAddr>,
+        /// The class token learners join with (default: the one kept in
+        /// DIR/.class-token from an earlier run, or a new one).
+        #[arg(long, requires = "serve", value_name = "TOKEN")]
+        token: Option<String>,
         /// Stuck: an exercise failing in this many of a learner's latest
         /// reports in a row…
         #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
@@ -189,6 +209,32 @@ enum Command {
         /// …or for more than this many minutes.
         #[arg(long, value_name = "M", default_value_t = 15)]
         stuck_minutes: u64,
+    },
+    /// Joins an instructor's live classroom: from now on, `grade` and
+    /// `watch` send your report to the instructor after each run.
+    ///
+    /// URL and TOKEN are what the instructor's `cargo workbook class
+    /// --serve` printed. Kept in .workbook/class.json; `doctor` shows it,
+    /// `leave` forgets it. Sending happens in the background: when the
+    /// instructor cannot be reached, grading carries on, you are told once,
+    /// and the next run sends again.
+    Join {
+        /// The class URL, e.g. http://192.168.1.20:7878/
+        url: String,
+        /// The class token.
+        token: String,
+        /// Your name, as the instructor will see it.
+        #[arg(long)]
+        name: String,
+    },
+    /// Leaves the live classroom joined with `join`: nothing is sent any more.
+    Leave,
+    /// Sends your latest results to the class now (`grade` and `watch` do
+    /// it for you after each run).
+    Submit {
+        /// Run quietly, as `grade` and `watch` start it.
+        #[arg(long, hide = true)]
+        background: bool,
     },
     /// Instructors' CI: grade a learner's checkout with the course's grader.
     ///
@@ -287,6 +333,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             grader_hash,
             serve,
             port,
+            listen,
+            token,
             stuck_after,
             stuck_minutes,
         } => {
@@ -294,8 +342,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 reports: usize::try_from(*stuck_after).unwrap_or(usize::MAX),
                 minutes: *stuck_minutes,
             };
-            let port = serve.then_some(*port);
-            return class_cmd(dir, html.as_deref(), grader_hash.as_deref(), rules, port);
+            let listen = serve
+                .then(|| listen.unwrap_or(std::net::SocketAddr::from(([127, 0, 0, 1], *port))));
+            return class_cmd(
+                dir,
+                html.as_deref(),
+                grader_hash.as_deref(),
+                rules,
+                listen.map(|l| (l, token.clone())),
+            );
         }
         Command::Overlay { learner, course } => return overlay(learner, course.as_deref()),
         // The client needs no workbook: it talks to a server, not to files.
@@ -329,6 +384,38 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             watch::run(&root, &manifest, &chapter, why, manual)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Join { url, token, name } => {
+            let joined = live::join(&root, &url, &token, &name)?;
+            println!(
+                "Joined the class at {} as {}. `grade` and `watch` now send your report \
+                 there after each run; `cargo workbook leave` stops it.",
+                joined.url, joined.name
+            );
+            match live::submit(&root, &manifest) {
+                Ok(said) => println!("The instructor's server answered: {said}"),
+                Err(e) => println!("Not reached yet ({e}); your reports will be sent once it is."),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Leave => {
+            if live::leave(&root)? {
+                println!("Left the class: nothing is sent any more.");
+            } else {
+                println!("Not in a class: nothing to leave.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Submit { background } => match live::submit(&root, &manifest) {
+            Ok(said) => {
+                if !background {
+                    println!("{said}");
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            // Recorded for the next `grade` or `watch` to say.
+            Err(_) if background => Ok(ExitCode::FAILURE),
+            Err(e) => Err(e),
+        },
         Command::Hint { exercise, tier } => hint_cmd(&root, &manifest, &exercise, tier),
         Command::Reset { target } => reset_cmd(&root, &manifest, &target),
         Command::Solution { exercise, yes } => solution_cmd(&root, &manifest, &exercise, yes),
@@ -508,6 +595,7 @@ fn grade_all(
 fn grade_cmd(root: &Path, manifest: &Manifest, only: &[u32]) -> Result<ExitCode, String> {
     let grades = grade_all(root, manifest, only, true, false)?;
     print!("{}", grade::scoreboard(manifest, &grades));
+    live::send_in_background(root);
     Ok(if grades.iter().all(grade::ChapterGrade::passed) {
         ExitCode::SUCCESS
     } else {
@@ -740,7 +828,7 @@ fn class_cmd(
     html: Option<&Path>,
     grader_hash: Option<&str>,
     rules: class::Rules,
-    serve: Option<u16>,
+    serve: Option<(std::net::SocketAddr, Option<String>)>,
 ) -> Result<ExitCode, String> {
     let expected = expected_grader(grader_hash)?;
     let page = html.map_or_else(|| dir.join("class.html"), Path::to_path_buf);
@@ -752,13 +840,23 @@ fn class_cmd(
     let now = class::time::unix(SystemTime::now());
     class::write_page(&page, &class::page::html(&view, "static", now))?;
     println!("HTML: {}", page.display());
-    if let Some(port) = serve {
+    if let Some((listen, token)) = serve {
+        // The course's exercises, to refuse reports of others: those of
+        // the checkout this runs in, if any.
+        let exercises = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| workspace::find_root(&cwd))
+            .map(|root| read_manifest(&root))
+            .transpose()?
+            .map(|m| m.exercises.iter().map(|e| e.id.clone()).collect());
         class::serve::serve(class::serve::Options {
             dir: dir.to_path_buf(),
             html: page,
             expected,
             rules,
-            port,
+            listen,
+            token: class::serve::token_for(dir, token.as_deref())?,
+            exercises,
         })?;
     }
     Ok(ExitCode::SUCCESS)

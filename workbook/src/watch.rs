@@ -235,6 +235,7 @@ pub fn run(
             last = Some(report.clone());
         }
         print!("{}", focus(manifest, &graded));
+        crate::live::send_in_background(root);
         println!("({how}; q then Enter quits)");
 
         match rx.recv() {

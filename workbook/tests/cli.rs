@@ -36,7 +36,7 @@ fn help_keeps_maintainers_tools_under_dev() {
         verbs(&help),
         [
             "grade", "watch", "hint", "reset", "solution", "cli", "doctor", "report", "class",
-            "overlay", "dev", "help"
+            "join", "leave", "submit", "overlay", "dev", "help"
         ],
         "{help}"
     );

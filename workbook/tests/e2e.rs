@@ -511,3 +511,137 @@ fn the_overlay_grades_a_forged_checkout_with_the_courses_grader() {
     );
     let _ = std::fs::remove_dir_all(&course);
 }
+
+/// An instructor's `class --serve`, killed on drop.
+struct Instructor {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Instructor {
+    fn start(ws: &Copy, dir: &Path, token: &str) -> Instructor {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_workbook"))
+            .args([
+                "class",
+                &dir.display().to_string(),
+                "--serve",
+                "--token",
+                token,
+            ])
+            .current_dir(&ws.root)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("class --serve starts");
+        let out = child.stdout.take().expect("its output");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("Serving the class view on ").nth(1) {
+                    let _ = tx.send(rest.split_whitespace().next().unwrap_or("").to_owned());
+                }
+            }
+        });
+        let url = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("class --serve prints its URL");
+        Instructor { child, url }
+    }
+}
+
+impl Drop for Instructor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits up to 15 s for `done`.
+fn eventually(what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not within 15 s: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The reports the instructor kept for a learner.
+fn kept(dir: &Path, learner: &str) -> Vec<serde_json::Value> {
+    let folder = dir.join(".class-history").join(learner);
+    let mut reports = Vec::new();
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            reports.extend(serde_json::from_str::<serde_json::Value>(&text).ok());
+        }
+    }
+    reports
+}
+
+/// A learner who joined a live class: `grade` sends their report to the
+/// instructor in the background; with the instructor gone, grading still
+/// works, the failure is said once on the next run, and not again.
+#[test]
+#[ignore = "end to end: builds chapter crates; run by .ci/run"]
+fn a_joined_learners_grade_reaches_the_instructor_and_an_outage_is_said_once() {
+    let ws = Copy::new("live");
+    ws.solve("01-hello-tokio");
+    let dir = ws.path("class-reports");
+    std::fs::create_dir_all(&dir).expect("the class folder");
+    let instructor = Instructor::start(&ws, &dir, "e2e-class-token");
+    let out = ws.run(&["join", &instructor.url, "e2e-class-token", "--name", "ada"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        stdout(&out).contains("nothing graded yet"),
+        "{}",
+        text(&out)
+    );
+
+    let out = ws.run(&["grade", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    eventually("ada's report reaches the instructor", || {
+        !kept(&dir, "ada").is_empty()
+    });
+    let report = &kept(&dir, "ada")[0];
+    assert_eq!(report["learner"], "ada");
+    assert!(
+        report["tests"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty() && t.iter().all(|t| t["status"] == "pass")),
+        "{report}"
+    );
+
+    // The instructor's server stops: grading carries on as before.
+    drop(instructor);
+    let out = ws.run(&["grade", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    eventually("the failed sending is recorded", || {
+        std::fs::read_to_string(ws.path(".workbook/class-status.json"))
+            .is_ok_and(|s| s.contains("\"error\""))
+    });
+    let said = |out: &Output| String::from_utf8_lossy(&out.stderr).contains("did not reach");
+    let out = ws.run(&["grade", "1"]);
+    assert!(
+        out.status.success() && said(&out),
+        "said on the next run: {}",
+        text(&out)
+    );
+    // Let that run's own sending finish, then: not said again.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let out = ws.run(&["grade", "1"]);
+    assert!(
+        out.status.success() && !said(&out),
+        "said once: {}",
+        text(&out)
+    );
+    let out = ws.run(&["doctor"]);
+    assert!(
+        stdout(&out).contains("class: joined") && stdout(&out).contains("not delivered"),
+        "{}",
+        text(&out)
+    );
+}

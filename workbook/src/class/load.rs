@@ -294,7 +294,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A learner's name as a folder name: letters, digits, `-`, `_` and `.`
 /// kept, anything else `_`.
-fn safe_name(learner: &str) -> String {
+pub fn safe_name(learner: &str) -> String {
     let name: String = learner
         .chars()
         .map(|c| {
@@ -313,7 +313,7 @@ fn safe_name(learner: &str) -> String {
 }
 
 /// `20261127-032640`, for history file names.
-fn stamp(secs: u64) -> String {
+pub fn stamp(secs: u64) -> String {
     let t = time::format_unix(secs);
     // 2026-11-27T03:26:40Z → 20261127-032640
     let digits: String = t.chars().filter(char::is_ascii_digit).collect();

@@ -17,7 +17,7 @@ use super::time;
 use super::view::{Cell, View};
 
 /// How often the served page asks whether the reports changed.
-pub const POLL_MS: u32 = 2000;
+pub const POLL_MS: u32 = 500;
 
 /// Escapes text for HTML, in element content and in quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -261,6 +261,44 @@ fn view_html(view: &View, now: u64) -> String {
          <span class=\"cell failing stuck\"><span class=\"tag\">stuck</span></span> stuck \
          · blank: not in any report · one point per exercise whose checks all pass</p>\n</section>\n",
     );
+
+    // Each learner's timeline: when each exercise went green.
+    out.push_str(
+        "<section id=\"timeline\"><h2>Timeline</h2>\n<p class=\"quiet\">When each \
+         exercise went green (UTC), per learner.</p>\n<ul>\n",
+    );
+    for row in &view.rows {
+        let mut greens: Vec<(u64, &str)> = row
+            .green
+            .iter()
+            .zip(&view.columns)
+            .filter_map(|(at, c)| at.map(|at| (at, c.number.as_str())))
+            .collect();
+        greens.sort();
+        let steps: Vec<String> = greens
+            .iter()
+            .map(|(at, number)| {
+                format!(
+                    "<span class=\"green\" data-exercise=\"{}\">{} {}</span>",
+                    escape(number),
+                    escape(number),
+                    time::clock(*at)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "<li class=\"timeline\" data-learner=\"{}\"><strong>{}</strong>: {}</li>",
+            escape(&row.learner),
+            escape(&row.learner),
+            if steps.is_empty() {
+                "nothing green yet".to_owned()
+            } else {
+                steps.join(" → ")
+            }
+        );
+    }
+    out.push_str("</ul></section>\n");
 
     // Chapters that do not compile, with the compiler's first error.
     let broken = view.not_compiling();

@@ -105,6 +105,10 @@ pub struct Row {
     /// The chapters of theirs that do not compile right now, with the
     /// compiler's first error.
     pub not_compiling: Vec<(String, String)>,
+    /// Their timeline: per column, when the exercise went green (the
+    /// first report of its latest run of reports with it done), if it is
+    /// done now.
+    pub green: Vec<Option<u64>>,
 }
 
 /// A mistake, in one exercise, and who is making it right now.
@@ -172,6 +176,7 @@ impl View {
         let mut rows = Vec::new();
         for (learner, mut reports) in by_learner {
             reports.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.path.cmp(&b.path)));
+            let mut green = Vec::new();
             let cells: Vec<Option<Cell>> = columns
                 .iter()
                 .map(|c| {
@@ -185,6 +190,7 @@ impl View {
                                 .map(|t| (r.at, t))
                         })
                         .collect();
+                    green.push(went_green(&series));
                     cell(&series, rules)
                 })
                 .collect();
@@ -219,6 +225,7 @@ impl View {
                 latest,
                 grader,
                 not_compiling,
+                green,
             });
         }
         let mistakes = mistake_counts(&rows);
@@ -302,6 +309,21 @@ impl View {
     pub fn latest(&self) -> Option<u64> {
         self.rows.iter().map(|r| r.latest).max()
     }
+}
+
+/// When an exercise went green in a learner's reports, oldest first: the
+/// time of the first report of the latest run with it done; `None` when
+/// it is not done in the latest.
+pub fn went_green(series: &[(u64, &ClassroomTest)]) -> Option<u64> {
+    let mut since = None;
+    for (at, t) in series {
+        if t.state() == State::Done {
+            since.get_or_insert(*at);
+        } else {
+            since = None;
+        }
+    }
+    since
 }
 
 /// The chapter of an exercise number: `3` for `3.1`.
