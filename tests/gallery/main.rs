@@ -1133,8 +1133,30 @@ fn normalise(message: &str) -> String {
     let out = replace_number_after(&out, "woke up to ");
     // Measured times and sizes (the cost checks write them after "≈").
     let out = replace_number_after(&out, "≈");
+    // How far shrinking got is down to the machine: it stops at a time
+    // limit, and on a loaded machine it tries fewer candidates. Keep what
+    // was found and its mistake; drop the shrunk shape and its bytes.
+    let out = without_shrunk_shape(&out);
     // Source locations move with every edit; keep the file, drop the line.
     replace_number_after(&replace_number_after(&out, ".rs:"), ".rs:N:")
+}
+
+/// A message of a model check with its shortest form, transcript and
+/// bytes replaced by "…", up to its mistake, book link or seed.
+fn without_shrunk_shape(message: &str) -> String {
+    let Some(start) = message.find(" Its shortest form") else {
+        return message.to_owned();
+    };
+    let end = ["\n  likely mistake", "\n  reread", "\n  seed"]
+        .iter()
+        .filter_map(|marker| message[start..].find(marker))
+        .min()
+        .map_or(message.len(), |at| start + at);
+    format!(
+        "{} Its shortest form: … (how far shrinking gets depends on the machine){}",
+        &message[..start],
+        &message[end..]
+    )
 }
 
 fn replace_number_after(text: &str, marker: &str) -> String {
