@@ -505,13 +505,12 @@ fn hot_preload(reads: bool, hot: &[String]) -> Vec<Op> {
 /// How much the threads must work together: they go round their calls
 /// (at least once) until this many calls, counted over all threads, began
 /// while another thread was inside one, and the [`Interleaver`] froze a
-/// thread [`FREEZES`] times while the others went on — on a busy machine
-/// with few cores, threads take turns for a long while before they
-/// overlap, and a freeze is what lands one in another's race window — or
-/// until [`TOGETHER_AT_MOST`] has passed.
+/// thread often enough while the others went on
+/// ([`interleave::enough_freezes`]) — on a busy machine with few cores,
+/// threads take turns for a long while before they overlap, and a freeze
+/// is what lands one in another's race window — or until the time is up
+/// ([`interleave::time_is_up`]).
 const OVERLAPS: usize = 200_000;
-const FREEZES: usize = 100;
-const TOGETHER_AT_MOST: Duration = Duration::from_millis(2_000);
 
 /// How long replaying one thread's calls alone may take.
 const REPLAY_FOR: Duration = Duration::from_millis(150);
@@ -546,15 +545,14 @@ fn run_thread<S: Store>(
     };
     let _worker = workers.enter();
     go.wait();
-    let until = Instant::now() + crate::harness::runner::scaled(TOGETHER_AT_MOST);
+    let began = Instant::now();
     let once = work.len();
     for (n, (i, call)) in work.iter().enumerate().cycle().enumerate() {
         if n >= once
             && n % 16 == 0
-            && ((together.overlapped.load(Relaxed) >= OVERLAPS
-                && interleave::productive_freezes() >= FREEZES)
+            && ((together.overlapped.load(Relaxed) >= OVERLAPS && interleave::enough_freezes())
                 || together.found.load(Relaxed)
-                || Instant::now() >= until)
+                || interleave::time_is_up(began))
         {
             break;
         }

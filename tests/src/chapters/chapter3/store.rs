@@ -2,7 +2,7 @@
 //! directly, from one thread and from several.
 
 use std::marker::PhantomData;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::Bytes;
 
@@ -190,17 +190,10 @@ fn on_threads<D: Clone + Send + 'static, T: Send + 'static>(
 
 /// Whether a thread of [`on_threads`] that made `calls` calls should go
 /// on: until it made `at_least`, and the interleaver froze a thread while
-/// the others went on [`FREEZES`] times (or [`TOGETHER_AT_MOST`] passed).
+/// the others went on often enough (or the time is up).
 fn keep_going(calls: usize, at_least: usize, began: Instant) -> bool {
-    calls < at_least
-        || (interleave::productive_freezes() < FREEZES
-            && began.elapsed() < crate::harness::runner::scaled(TOGETHER_AT_MOST))
+    calls < at_least || !(interleave::enough_freezes() || interleave::time_is_up(began))
 }
-
-/// Freezes that a race check waits for (see [`fixtures::interleave`]).
-const FREEZES: usize = 100;
-/// The most a race check goes on for them.
-const TOGETHER_AT_MOST: Duration = Duration::from_millis(2_000);
 
 /// Four threads, each with a clone of one `Db`, write keys of their own
 /// (random, mixed case, binary values) into a store that already holds
