@@ -1016,6 +1016,12 @@ fn cases() -> Vec<Case> {
             "redis_cli_talks_to_the_server",
             "missing-flush"
         ),
+        entry!(
+            chapter6,
+            no_nodelay,
+            "accepted_sockets_set_nodelay",
+            "no-nodelay"
+        ),
     ];
     for check in harness_cases::checks() {
         let (expect, after): (Expect, Option<After>) = match check.name {

@@ -17,6 +17,7 @@ pub mod flush_per_frame;
 pub mod integer_buffer_too_small;
 pub mod mini_redis_errors;
 pub mod no_flush;
+pub mod no_nodelay;
 pub mod one_read;
 pub mod parse_constant;
 pub mod parse_panics_on_overflow;

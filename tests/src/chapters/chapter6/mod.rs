@@ -228,6 +228,7 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 server::replies_match_redis_server_byte_for_byte::<A>
             ),
             check!(framed, server::redis_cli_talks_to_the_server::<A>).requires("redis-cli"),
+            check!(framed, server::accepted_sockets_set_nodelay::<A>),
             check!(
                 framed,
                 store::a_set_on_one_connection_is_visible_on_another::<S<A>>

@@ -10,7 +10,9 @@ use crate::checks::model::{Expected, Model, Request, Shape, SharedStore};
 use crate::failure::{Failure, describe_bytes};
 use crate::fixtures::transcript::Transcript;
 use crate::fixtures::{Client, RunningServer, Serve, block_on, command_bytes};
-use crate::mistakes::{CLOSES_AFTER_ERROR, MISSING_FLUSH, NOT_REDIS_ERROR_TEXT, SEQUENTIAL_SERVER};
+use crate::mistakes::{
+    CLOSES_AFTER_ERROR, MISSING_FLUSH, NO_NODELAY, NOT_REDIS_ERROR_TEXT, SEQUENTIAL_SERVER,
+};
 
 /// The model of exercise 6.5's server: GET and SET on one store, like
 /// 3.1's, except that keys are bytes: a GET of a key that is not UTF-8 is
@@ -207,4 +209,121 @@ pub fn replies_match_redis_server_byte_for_byte<A: Api>() -> Result<(), Failure>
         }
     }
     Ok(())
+}
+
+/// What the sockets this process accepted on `port` say of `TCP_NODELAY`:
+/// for each, whether it is on. Found by asking every open descriptor for
+/// its local address: the learner's server runs in the check's own
+/// process, so the sockets it accepted are ours to look at. `None` where
+/// sockets cannot be looked at this way (not Unix).
+#[cfg(unix)]
+fn accepted_nodelay(port: u16) -> Option<Vec<bool>> {
+    use std::mem::{size_of, zeroed};
+    let mut found = Vec::new();
+    for fd in 0..4096 {
+        // SAFETY: getsockname and getsockopt only write into the buffers
+        // given, of the sizes given; a descriptor that is not a socket
+        // (or not open) makes them fail, and it is skipped.
+        unsafe {
+            let mut addr: libc::sockaddr_storage = zeroed();
+            let mut len = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+            if libc::getsockname(fd, (&raw mut addr).cast(), &mut len) != 0 {
+                continue;
+            }
+            let local = match i32::from(addr.ss_family) {
+                libc::AF_INET => {
+                    let v4: libc::sockaddr_in = *(&raw const addr).cast();
+                    u16::from_be(v4.sin_port)
+                }
+                libc::AF_INET6 => {
+                    let v6: libc::sockaddr_in6 = *(&raw const addr).cast();
+                    u16::from_be(v6.sin6_port)
+                }
+                _ => continue,
+            };
+            if local != port {
+                continue;
+            }
+            let option = |level, name| {
+                let mut value: libc::c_int = 0;
+                let mut len = size_of::<libc::c_int>() as libc::socklen_t;
+                let ok = libc::getsockopt(fd, level, name, (&raw mut value).cast(), &mut len) == 0;
+                ok.then_some(value != 0)
+            };
+            // The listener has the port too; it accepts, it was not accepted.
+            #[cfg(target_os = "linux")]
+            if option(libc::SOL_SOCKET, libc::SO_ACCEPTCONN) == Some(true) {
+                continue;
+            }
+            #[cfg(not(target_os = "linux"))]
+            if libc::getpeername(fd, (&raw mut addr).cast(), &mut len) != 0 {
+                continue;
+            }
+            if let Some(on) = option(libc::IPPROTO_TCP, libc::TCP_NODELAY) {
+                found.push(on);
+            }
+        }
+    }
+    Some(found)
+}
+
+#[cfg(not(unix))]
+fn accepted_nodelay(_: u16) -> Option<Vec<bool>> {
+    None
+}
+
+/// Every connection the server accepts has `TCP_NODELAY` set: after a
+/// PING answered on each of three connections, the check reads the option
+/// from the sockets the server accepted (they live in the check's own
+/// process). Catches a server that leaves Nagle's algorithm on, whose
+/// small replies can wait for a delayed ACK (`no-nodelay`).
+pub fn accepted_sockets_set_nodelay<A: Api>() -> Result<(), Failure> {
+    let server = RunningServer::start::<FramedServer<A>>();
+    let port = server.addr().port();
+    block_on(async {
+        let ping = command_bytes(&[b"PING"]);
+        let mut clients = Vec::new();
+        for _ in 0..3 {
+            let mut client = Client::connect(server.addr()).await?;
+            match client.call(&ping).await {
+                Ok(reply) if reply == b"+PONG\r\n" => clients.push(client),
+                Ok(reply) => {
+                    return Err(Failure::new("A PING got the wrong reply.")
+                        .sent(ping)
+                        .expected(describe_bytes(b"+PONG\r\n"))
+                        .got(describe_bytes(&reply)));
+                }
+                Err(why) => {
+                    return Err(
+                        Failure::new(format!("A PING got no reply: {}.", why.describe()))
+                            .sent(ping)
+                            .expected(describe_bytes(b"+PONG\r\n"))
+                            .mistake(MISSING_FLUSH),
+                    );
+                }
+            }
+        }
+        let Some(sockets) = accepted_nodelay(port) else {
+            return Ok(());
+        };
+        let off = sockets.iter().filter(|on| !**on).count();
+        if sockets.len() >= clients.len() && off == 0 {
+            return Ok(());
+        }
+        if sockets.len() < clients.len() {
+            return Err(Failure::new(format!(
+                "Three clients connected and got their PONG, but the grader found {} of the \
+                 sockets your server accepted for them in this process.",
+                sockets.len()
+            ))
+            .expected("the accepted sockets, open while their clients are connected"));
+        }
+        Err(Failure::new(format!(
+            "{off} of the {} connections your server accepted had TCP_NODELAY off.",
+            sockets.len()
+        ))
+        .expected("set_nodelay(true) on every accepted socket")
+        .got("Nagle's algorithm still on")
+        .mistake(NO_NODELAY))
+    })
 }
