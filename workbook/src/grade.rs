@@ -2,7 +2,8 @@
 //!
 //! The command never links learner code. It runs
 //! `cargo test -p chapter-N --test grade` with `WORKBOOK_RESULTS` pointing
-//! at `.workbook/results/chapter-N.json`, and reads that file back. A
+//! at `.workbook/results/chapter-N.json` (where a plain `cargo test` leaves
+//! its results too), and reads that file back. A
 //! chapter that does not compile writes no results file: its cargo output
 //! becomes the chapter's line on the scoreboard, and the other chapters are
 //! graded as usual.
@@ -101,11 +102,10 @@ pub fn first_failing_of<'a>(report: &'a Report, exercise: Option<&str>) -> Optio
         .find(|c| !matches!(c.status, CheckStatus::Pass | CheckStatus::Skip))
 }
 
-/// Where a chapter's results file lives.
+/// Where a chapter's results file lives: where a plain `cargo test -p
+/// chapter-N` leaves it too (the grader decides; see its `report` module).
 pub fn results_path(root: &Path, chapter: &Chapter) -> PathBuf {
-    root.join(".workbook")
-        .join("results")
-        .join(format!("{}.json", chapter.package()))
+    grader::results::report::workspace_file(root, &chapter.package())
 }
 
 /// The last results saved for a chapter, if it was ever graded.

@@ -110,11 +110,11 @@ pub fn main(suite: Suite) -> ! {
             print!("{}", summary(&suite, &results));
             let _ = std::io::stdout().flush();
         }
-        if let Some(path) = std::env::var_os(crate::results::report::RESULTS_ENV) {
-            if let Err(e) = crate::results::report::Report::new(&suite, &results).write(&path) {
-                eprintln!("grader: cannot write the results file: {e}");
-                std::process::exit(2);
-            }
+        // The results file: where WORKBOOK_RESULTS says, else in the
+        // workspace, for the `workbook` command to read (and send).
+        if let Err(e) = crate::results::report::save(&suite, &results) {
+            eprintln!("grader: cannot write the results file: {e}");
+            std::process::exit(2);
         }
     }
     conclusion.exit()
