@@ -356,14 +356,21 @@ mod tests {
             ],
         );
         let mut now = report(
-            vec![exercise("a", NotRun), exercise("b", Done), exercise("c", NotRun)],
+            vec![
+                exercise("a", NotRun),
+                exercise("b", Done),
+                exercise("c", NotRun),
+            ],
             vec![check("b", "two", Pass)],
         );
         now.keep_unrun(&before);
         let statuses: Vec<ExerciseStatus> = now.exercises.iter().map(|e| e.status).collect();
         assert_eq!(statuses, [Done, Done, NotStarted]);
-        let checks: Vec<(&str, CheckStatus)> =
-            now.checks.iter().map(|c| (c.id.as_str(), c.status)).collect();
+        let checks: Vec<(&str, CheckStatus)> = now
+            .checks
+            .iter()
+            .map(|c| (c.id.as_str(), c.status))
+            .collect();
         assert_eq!(
             checks,
             [("a::one", Pass), ("b::two", Pass), ("c::three", Todo)]
@@ -410,7 +417,9 @@ mod tests {
         assert_eq!(workspace_root(&package), Some(root.clone()));
         assert_eq!(
             workspace_file(&root, "chapter-3"),
-            root.join(".workbook").join("results").join("chapter-3.json")
+            root.join(".workbook")
+                .join("results")
+                .join("chapter-3.json")
         );
         let _ = std::fs::remove_dir_all(&root);
         assert_eq!(workspace_root(&package), None);
