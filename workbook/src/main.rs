@@ -632,6 +632,7 @@ fn hint_cmd(
         hint::tier_name(tier)
     );
     println!("{text}\n");
+    print!("{}", hint::where_to_edit(root, ex));
     if tier < hint::TIERS {
         println!(
             "Still stuck? `cargo workbook hint {}` shows the next one.",
