@@ -80,7 +80,10 @@ impl Workspace {
             "#!/bin/sh\n\
              # Stands in for `cargo test -p chapter-N --test grade`.\n\
              echo '     Running tests/grade.rs' >&2\n\
-             cp \"$STAND_IN_RESULTS\" \"$WORKBOOK_RESULTS\"\n",
+             cp \"$STAND_IN_RESULTS\" \"$WORKBOOK_RESULTS\"\n\
+             # Ends a while after its results are written, when asked to.\n\
+             if [ -n \"$STAND_IN_PAUSE\" ]; then sleep \"$STAND_IN_PAUSE\"; fi\n\
+             exit 0\n",
         )
         .expect("write the stand-in cargo");
         #[cfg(unix)]
@@ -267,6 +270,19 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// The reports, briefly: when each was graded, and its chapters.
+fn brief(reports: &[serde_json::Value]) -> Vec<(String, Vec<u32>)> {
+    reports
+        .iter()
+        .map(|r| {
+            (
+                r["graded_at"].as_str().unwrap_or("").to_owned(),
+                chapters_in(r),
+            )
+        })
+        .collect()
+}
+
 /// The chapters a report's tests are of, e.g. `[1, 2]`.
 fn chapters_in(report: &serde_json::Value) -> Vec<u32> {
     let mut chapters: Vec<u32> = report["tests"]
@@ -309,7 +325,16 @@ fn plain_cargo_test_results_reach_the_instructor_once_with_the_next_grade() {
     );
 
     ws.next_results(1);
-    let out = ws.run(&["grade", "1"]);
+    // Each grade's report is dated over a second after the results it
+    // graded were written: results sent again as pending, dated when
+    // written, would be a report of their own at the instructor's.
+    let grade = || {
+        ws.command(&["grade", "1"])
+            .env("STAND_IN_PAUSE", "1.2")
+            .output()
+            .expect("grade runs")
+    };
+    let out = grade();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     eventually("both reports reach the instructor", || {
         instructor.kept("ada").len() >= 2
@@ -319,14 +344,16 @@ fn plain_cargo_test_results_reach_the_instructor_once_with_the_next_grade() {
     assert_eq!(
         alone.len(),
         1,
-        "the pending results, on their own: {kept:?}"
+        "the pending results, on their own: {:?}",
+        brief(&kept)
     );
     let tests = alone[0]["tests"].as_array().expect("tests");
     let passing = tests.iter().filter(|t| t["status"] == "pass").count();
     assert_eq!(passing, 2, "as the plain run found them: {}", alone[0]);
     assert!(
         kept.iter().any(|r| chapters_in(r) == [1, 2]),
-        "grade's own report carries both chapters: {kept:?}"
+        "grade's own report carries both chapters: {:?}",
+        brief(&kept)
     );
     assert!(!ws.path(".workbook/outbox.json").exists(), "sent, so gone");
 
@@ -337,7 +364,7 @@ fn plain_cargo_test_results_reach_the_instructor_once_with_the_next_grade() {
         .expect("grade left chapter 1's results");
     std::thread::sleep(Duration::from_millis(20));
     ws.next_results(2);
-    let out = ws.run(&["grade", "1"]);
+    let out = grade();
     assert_ne!(out.status.code(), Some(2), "{}", text(&out));
     let rewritten = std::fs::metadata(ws.path(".workbook/results/chapter-1.json"))
         .and_then(|m| m.modified())
@@ -354,11 +381,17 @@ fn plain_cargo_test_results_reach_the_instructor_once_with_the_next_grade() {
         ws.covered().is_some_and(|c| c >= rewritten_ms)
     });
     let kept = instructor.kept("ada");
-    assert_eq!(kept.len(), before + 1, "one report more: {kept:?}");
+    assert_eq!(
+        kept.len(),
+        before + 1,
+        "one report more: {:?}",
+        brief(&kept)
+    );
     assert_eq!(
         kept.iter().filter(|r| chapters_in(r) == [2]).count(),
         1,
-        "the pending results were sent once: {kept:?}"
+        "the pending results were sent once: {:?}",
+        brief(&kept)
     );
 }
 
