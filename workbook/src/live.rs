@@ -323,7 +323,7 @@ pub fn pick_up(root: &Path, manifest: &Manifest) {
 }
 
 /// Whether results are waiting to be sent: a report in the outbox.
-pub fn pending(root: &Path) -> bool {
+pub fn pending_results(root: &Path) -> bool {
     outbox_path(root).is_file()
 }
 
@@ -459,7 +459,7 @@ pub fn doctor_line(root: &Path) -> String {
         (None, Some(at)) => format!("last report delivered {at}"),
         (None, None) => "nothing sent yet".to_owned(),
     };
-    let waiting = if pending(root) {
+    let waiting = if pending_results(root) {
         "; results of a plain `cargo test` wait to be sent by the next `grade` or `watch`"
     } else {
         ""
@@ -494,6 +494,75 @@ mod tests {
         record(&root, &Ok("report kept".to_owned()), None);
         assert_eq!(notice(&root), None);
         assert!(status(&root).sent_at.is_some());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// A server on 127.0.0.1:0 that answers one request with `status`.
+    fn answering(status: u16) -> (String, std::thread::JoinHandle<()>) {
+        use std::io::{BufRead as _, BufReader};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let url = format!("http://{}/", listener.local_addr().expect("its address"));
+        let server = std::thread::spawn(move || {
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut reader = BufReader::new(&stream);
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = n.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            let _ = std::io::Read::read_exact(&mut reader, &mut body);
+            let _ = (&stream).write_all(
+                format!("HTTP/1.1 {status} X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                    .as_bytes(),
+            );
+        });
+        (url, server)
+    }
+
+    /// Proves a pending report is sent once and then forgotten, kept for
+    /// the next sending when the instructor is away, refuses the token or
+    /// asks to wait, and dropped when the report itself is refused (no
+    /// sending could ever deliver it).
+    #[test]
+    fn a_pending_report_is_kept_until_it_is_taken_or_refused_for_good() {
+        let root = std::env::temp_dir().join(format!("workbook-outbox-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let pending = r#"{"covered_ms": 42, "report": {"version": 1, "status": "fail",
+            "max_score": 1, "score": 0, "learner": "ada", "tests": []}}"#;
+        for (status, kept, sent) in [
+            (503, true, None),
+            (401, true, None),
+            (429, true, None),
+            (422, false, None),
+            (201, false, Some(Some(42))),
+        ] {
+            write_whole(&outbox_path(&root), pending).expect("an outbox");
+            assert!(pending_results(&root));
+            let (url, server) = answering(status);
+            let joined = Joined {
+                url,
+                token: "t".repeat(16),
+                name: "ada".to_owned(),
+            };
+            let result = send_outbox(&root, &joined);
+            let _ = server.join();
+            assert_eq!(result.as_ref().ok().copied(), sent, "{status}: {result:?}");
+            assert_eq!(pending_results(&root), kept, "{status}");
+        }
+        // Nothing pending: nothing sent, nothing to say.
+        let unreachable = Joined {
+            url: "http://127.0.0.1:9/".to_owned(),
+            token: String::new(),
+            name: String::new(),
+        };
+        assert_eq!(send_outbox(&root, &unreachable), Ok(None));
         let _ = std::fs::remove_dir_all(&root);
     }
 
