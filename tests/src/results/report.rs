@@ -11,7 +11,8 @@
 //!
 //! Only the parent process of a run writes it, after every check's child
 //! has ended, from verdicts the children signed (see [`crate::harness`]):
-//! nothing a check's code prints becomes a result. It is written whole
+//! nothing a check's code prints becomes a result, and what a filtered run
+//! keeps of the file was read before any check ran ([`Before`]). It is written whole
 //! under a temporary name, then renamed into place, so a reader (the
 //! `workbook` command, perhaps sending it) never sees half of it.
 //!
@@ -78,19 +79,43 @@ pub fn destination(package: &str) -> Option<Destination> {
     Some(Destination::Workspace(workspace_file(&root, package)))
 }
 
-/// Writes a run's results where [`destination`] says. An error is
-/// returned only when [`RESULTS_ENV`] asked for the file (whoever asked
-/// relies on it); a workspace file that cannot be written is said on
+/// Where a run's results go, and what the workspace's file said before
+/// the run: read by the parent process before any check starts, so that
+/// nothing a check's code writes there during the run can count.
+#[derive(Debug, Clone)]
+pub struct Before {
+    destination: Option<Destination>,
+    previous: Option<Report>,
+}
+
+impl Before {
+    /// Reads it, for `package`'s run that is about to start.
+    pub fn run(package: &str) -> Before {
+        let destination = destination(package);
+        let previous = match &destination {
+            Some(Destination::Workspace(path)) => Report::read(path),
+            _ => None,
+        };
+        Before {
+            destination,
+            previous,
+        }
+    }
+}
+
+/// Writes a run's results where [`destination`] said before the run. An
+/// error is returned only when [`RESULTS_ENV`] asked for the file (whoever
+/// asked relies on it); a workspace file that cannot be written is said on
 /// standard error and the run goes on, graded as before.
-pub fn save(suite: &Suite, results: &[Graded]) -> std::io::Result<()> {
+pub fn save(suite: &Suite, results: &[Graded], before: Before) -> std::io::Result<()> {
     let report = Report::new(suite, results);
-    match destination(suite.package) {
+    match before.destination {
         None => Ok(()),
         Some(Destination::Asked(path)) => report.write(&path),
         Some(Destination::Workspace(path)) => {
             let mut report = report;
-            if let Some(previous) = Report::read(&path) {
-                report.keep_unrun(&previous);
+            if let Some(previous) = &before.previous {
+                report.keep_unrun(previous);
             }
             let written = path
                 .parent()
