@@ -270,6 +270,14 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// A file time in milliseconds since 1970, as `class-status.json` keeps it.
+fn millis(at: std::time::SystemTime) -> u64 {
+    at.duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| u64::try_from(d.as_millis()).ok())
+        .unwrap_or(0)
+}
+
 /// The reports, briefly: when each was graded, and its chapters.
 fn brief(reports: &[serde_json::Value]) -> Vec<(String, Vec<u32>)> {
     reports
@@ -362,6 +370,11 @@ fn plain_cargo_test_results_reach_the_instructor_once_with_the_next_grade() {
     let graded = std::fs::metadata(ws.path(".workbook/results/chapter-1.json"))
         .and_then(|m| m.modified())
         .expect("grade left chapter 1's results");
+    // The sending recorded what it covered (it does so once the
+    // instructor answered, a moment after the report landed).
+    eventually("the first grade's sending is recorded", || {
+        ws.covered().is_some_and(|c| c >= millis(graded))
+    });
     std::thread::sleep(Duration::from_millis(20));
     ws.next_results(2);
     let out = grade();
@@ -370,15 +383,8 @@ fn plain_cargo_test_results_reach_the_instructor_once_with_the_next_grade() {
         .and_then(|m| m.modified())
         .expect("grade left chapter 1's results again");
     assert!(rewritten > graded);
-    let rewritten_ms = u64::try_from(
-        rewritten
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after 1970")
-            .as_millis(),
-    )
-    .expect("ms");
     eventually("the second grade's report is taken", || {
-        ws.covered().is_some_and(|c| c >= rewritten_ms)
+        ws.covered().is_some_and(|c| c >= millis(rewritten))
     });
     let kept = instructor.kept("ada");
     assert_eq!(
