@@ -4,7 +4,9 @@
 # Starts `workbook class DIR --serve` and checks, in this order:
 #  1. a learner's own workspace (a scratch copy) joins with `workbook join`
 #     and `workbook submit` sends its report; a wrong token is refused and
-#     recorded for `doctor`;
+#     recorded for `doctor`; then a plain `cargo test -p chapter-1` there
+#     (compiled for real) leaves its results in the workspace, and the next
+#     `workbook grade` sends them, in a report dated when that run ended;
 #  2. 30 simulated learners submit reports for a bounded time: every
 #     accepted report is a file in the folder, none refused;
 #  3. the page in headless Chromium shows every learner and updates by
@@ -16,6 +18,8 @@
 #     with the same token.
 # Prints the figures: submissions per second held, submit-to-page latency,
 # the server's memory. LIVE_CLASS_SECONDS (default 8) bounds the load.
+# The learner's copy compiles chapter 1 in LIVE_CLASS_TARGET (default
+# target/e2e, which `.ci/run`'s end-to-end tests have built just before).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -62,7 +66,9 @@ grep -q "cargo workbook join $url $token --name" "$scratch/serve1.log" ||
 # 1. A learner's workspace: join, submit, and a wrong token.
 learner="$scratch/learner"
 mkdir -p "$learner"
-tar --exclude=./target --exclude=./.git --exclude=./.workbook -cf - . | tar -xf - -C "$learner"
+# -m: the copy's files are newer than any build of another copy in the
+# shared target folder, so cargo never takes that build for this one's.
+tar --exclude=./target --exclude=./.git --exclude=./.workbook -cf - . | tar -xmf - -C "$learner"
 mkdir -p "$learner/.workbook/results"
 # Results as `cargo test -p chapter-1` leaves them with WORKBOOK_RESULTS
 # pointing into the workspace (the grader's results format).
@@ -91,6 +97,59 @@ PY
         { echo "the background submit did not deliver" >&2; exit 1; }
 )
 echo "learner workspace: join, submit, wrong token refused and recorded: ok"
+
+# 1b. The real path: a plain `cargo test -p chapter-1` (no WORKBOOK_RESULTS)
+# leaves its results in the workspace; the next `grade` sends them first,
+# in a report of their own dated when the test run wrote them.
+(
+    cd "$learner"
+    export CARGO_TARGET_DIR="${LIVE_CLASS_TARGET:-$root/target/e2e}"
+    left=.workbook/results/chapter-1.json
+    rm -f "$left"
+    if env -u WORKBOOK_RESULTS cargo test -q -p chapter-1 --test grade >"$scratch/plain.log" 2>&1; then
+        echo "the pristine chapter 1 passed a plain cargo test" >&2; exit 1
+    fi
+    grep -q "not yet implemented" "$scratch/plain.log" ||
+        { echo "the plain cargo test did not run the checks:" >&2; tail -20 "$scratch/plain.log" >&2; exit 1; }
+    [ -f "$left" ] || { echo "a plain cargo test left no results in $left" >&2; exit 1; }
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["package"]=="chapter-1" and r["exercises"], r' "$left"
+    ! ls .workbook/results/.*.tmp >/dev/null 2>&1 || { echo "a temporary results file was left" >&2; exit 1; }
+    at=$(date -u -d "@$(stat -c %Y "$left")" +%Y-%m-%dT%H:%M:%SZ)
+    # grade's own report is dated later: a second apart, the two are told apart.
+    sleep 1.1
+    "$workbook" grade 1 >"$scratch/grade.log" 2>&1 || true
+    grep -q "chapter-1" "$scratch/grade.log" ||
+        { echo "grade did not grade chapter 1:" >&2; cat "$scratch/grade.log" >&2; exit 1; }
+    python3 - "$reports/.class-history" "$at" <<'PY' || exit 1
+import json, os, sys, time
+history, at = sys.argv[1:3]
+def dated():
+    found = []
+    for d, _, files in os.walk(history):
+        for f in files:
+            if f.endswith(".json"):
+                try:
+                    r = json.load(open(os.path.join(d, f)))
+                except (OSError, ValueError):
+                    continue
+                if r.get("learner") == "ada lovelace":
+                    found.append(r.get("graded_at"))
+    return found
+deadline = time.time() + 20
+while at not in dated() and time.time() < deadline:
+    time.sleep(0.2)
+if at not in dated():
+    raise SystemExit(f"the plain cargo test's results (graded at {at}) did not reach the instructor: {sorted(dated())}")
+later = [d for d in dated() if d and d > at]
+while not later and time.time() < deadline:
+    time.sleep(0.2)
+    later = [d for d in dated() if d and d > at]
+if not later:
+    raise SystemExit(f"grade's own report did not follow: {sorted(dated())}")
+print(f"ok: a plain cargo test's results, graded at {at}, reached the instructor with the next grade, then grade's own")
+PY
+    [ ! -e .workbook/outbox.json ] || { echo "the pending report was not cleared" >&2; exit 1; }
+)
 
 # 2–4 over HTTP, 3 in Chromium.
 chromium_flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run

@@ -2,7 +2,8 @@
 //!
 //! The command never links learner code. It runs
 //! `cargo test -p chapter-N --test grade` with `WORKBOOK_RESULTS` pointing
-//! at `.workbook/results/chapter-N.json`, and reads that file back. A
+//! at `.workbook/results/chapter-N.json` (where a plain `cargo test` leaves
+//! its results too), and reads that file back. A
 //! chapter that does not compile writes no results file: its cargo output
 //! becomes the chapter's line on the scoreboard, and the other chapters are
 //! graded as usual.
@@ -101,11 +102,10 @@ pub fn first_failing_of<'a>(report: &'a Report, exercise: Option<&str>) -> Optio
         .find(|c| !matches!(c.status, CheckStatus::Pass | CheckStatus::Skip))
 }
 
-/// Where a chapter's results file lives.
+/// Where a chapter's results file lives: where a plain `cargo test -p
+/// chapter-N` leaves it too (the grader decides; see its `report` module).
 pub fn results_path(root: &Path, chapter: &Chapter) -> PathBuf {
-    root.join(".workbook")
-        .join("results")
-        .join(format!("{}.json", chapter.package()))
+    grader::results::report::workspace_file(root, &chapter.package())
 }
 
 /// The last results saved for a chapter, if it was ever graded.
@@ -406,7 +406,19 @@ pub fn exercise_label(manifest: &Manifest, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |e| format!("{} {}", e.number, e.title))
 }
 
-/// What to do next, in one or two lines.
+/// `  edit: chapters/01-hello-tokio/src/runtime_by_hand.rs`, the file that
+/// holds the exercise, in the workspace the command runs in; empty when
+/// it cannot be told.
+pub fn edit_line(exercise: &grader::manifest::Exercise) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| crate::workspace::find_root(&cwd))
+        .and_then(|root| grader::results::progress::exercise_file(&root, exercise))
+        .map(|file| format!("  edit: {}\n", file.display()))
+        .unwrap_or_default()
+}
+
+/// What to do next, in two or three lines.
 pub fn next_step(manifest: &Manifest, grades: &[ChapterGrade]) -> String {
     for g in grades {
         match &g.graded {
@@ -433,11 +445,12 @@ pub fn next_step(manifest: &Manifest, grades: &[ChapterGrade]) -> String {
                 };
                 let (page, anchor) = ex.book.split_once('#').unwrap_or((&ex.book, ""));
                 return format!(
-                    "Next: exercise {} \"{}\" — cargo test -p {} -- {}\n  read: {}/{page}.html#{anchor}   hints: cargo workbook hint {}\n",
+                    "Next: exercise {} \"{}\" — cargo test -p {} -- {}\n{}  read: {}/{page}.html#{anchor}   hints: cargo workbook hint {}\n",
                     ex.number,
                     ex.title,
                     g.chapter.package(),
                     ex.number,
+                    edit_line(ex),
                     grader::failure::BOOK_URL,
                     ex.number
                 );
@@ -484,5 +497,64 @@ mod diagnostics_tests {
         assert!(!shown.contains("some-dep"), "{shown}");
         assert!(!shown.contains("Compiling"), "{shown}");
         assert!(!shown.contains("could not compile"), "{shown}");
+    }
+}
+
+#[cfg(test)]
+mod next_step_tests {
+    use super::*;
+    use grader::manifest::MANIFEST;
+
+    /// Proves the closing "Next" names the file the learner edits for the
+    /// first exercise that does not pass (tests run in the workbook's own
+    /// checkout, whose chapter 1 has its stubs' regions).
+    #[test]
+    fn next_names_the_file_to_edit() {
+        let chapter = MANIFEST.chapter(1).expect("chapter 1").clone();
+        let second = MANIFEST.exercises_of(1).nth(1).expect("exercise 1.2");
+        let report = Report {
+            format: grader::results::report::FORMAT.to_owned(),
+            chapter: 1,
+            title: chapter.title.clone(),
+            package: chapter.package(),
+            exercises: MANIFEST
+                .exercises_of(1)
+                .map(|e| ExerciseReport {
+                    id: e.id.clone(),
+                    number: e.number.clone(),
+                    title: e.title.clone(),
+                    status: if e.id == second.id {
+                        ExerciseStatus::InProgress
+                    } else {
+                        ExerciseStatus::Done
+                    },
+                    passed: 0,
+                    ran: 1,
+                })
+                .collect(),
+            checks: vec![CheckReport {
+                id: format!("{}-{}::x", second.number, second.id),
+                name: "x".to_owned(),
+                exercise: second.id.clone(),
+                status: CheckStatus::Fail,
+                message: "wrong".to_owned(),
+                mistake: None,
+                duration_ms: 1,
+            }],
+        };
+        let grades = [ChapterGrade {
+            chapter,
+            graded: Graded::Ran(report),
+            compiler: String::new(),
+        }];
+        let next = next_step(&MANIFEST, &grades);
+        assert!(
+            next.starts_with(&format!("Next: exercise {} ", second.number)),
+            "{next}"
+        );
+        assert!(
+            next.contains("\n  edit: chapters/01-hello-tokio/src/runtime_by_hand.rs\n"),
+            "{next}"
+        );
     }
 }

@@ -111,6 +111,14 @@ fn link(s: &str) -> Option<(&str, &str, usize)> {
     Some((&s[1..close], &s[close + 2..end], end + 1))
 }
 
+/// Where the learner writes the exercise, for the line under a hint:
+/// `Your code for it: chapters/…/src/….rs`; empty when it cannot be told.
+pub fn where_to_edit(root: &Path, exercise: &Exercise) -> String {
+    grader::results::progress::exercise_file(root, exercise)
+        .map(|file| format!("Your code for it: {}\n", file.display()))
+        .unwrap_or_default()
+}
+
 /// What each tier is, for the heading.
 pub fn tier_name(tier: u32) -> &'static str {
     match tier {
@@ -122,7 +130,24 @@ pub fn tier_name(tier: u32) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::for_terminal;
+    use super::{for_terminal, where_to_edit};
+
+    /// Proves a hint names the file the learner edits.
+    #[test]
+    fn a_hint_says_which_file_to_edit() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("the workspace");
+        let ex = grader::manifest::MANIFEST
+            .exercises
+            .iter()
+            .find(|e| e.number == "1.1")
+            .expect("exercise 1.1");
+        assert_eq!(
+            where_to_edit(root, ex),
+            "Your code for it: chapters/01-hello-tokio/src/hello_redis.rs\n"
+        );
+    }
 
     #[test]
     fn hints_read_as_text_in_a_terminal() {

@@ -5,8 +5,17 @@
 //! From then on, `grade` and `watch` send the learner's report after each
 //! run, in the background: a detached `workbook submit --background`
 //! builds it from the results in `.workbook/results/` (whatever graded
-//! them: `grade`, `watch`, or a plain `cargo test` with `WORKBOOK_RESULTS`
-//! pointing there) and posts it. The grader itself has no network code.
+//! them: `grade`, `watch`, or a plain `cargo test -p chapter-N`, which
+//! leaves its results there) and posts it. The grader itself has no
+//! network code.
+//!
+//! Results a plain `cargo test` left since the last report reached the
+//! instructor are *pending*: before it grades, the next `grade` or `watch`
+//! puts them in a report of their own, dated when that run ended, in
+//! `.workbook/outbox.json` ([`pick_up`]), and the sending after its run
+//! posts that report first, once, then the run's own. So the instructor's
+//! timeline shows when an exercise went green, even under plain
+//! `cargo test`.
 //!
 //! A failed sending never stops or slows grading: it is written to
 //! `.workbook/class-status.json`, the next `grade` or `watch` says so in
@@ -52,6 +61,21 @@ pub struct Status {
     /// Whether the learner was told of that failure already.
     #[serde(default)]
     pub told: bool,
+    /// The newest results file (its modification time, in milliseconds
+    /// since 1970) that a report which reached the instructor was built
+    /// from: results newer than this are pending.
+    #[serde(default)]
+    pub covered_ms: Option<u64>,
+}
+
+/// A report of pending results, waiting to be sent before the next one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Outbox {
+    /// The newest results file it was built from (see
+    /// [`Status::covered_ms`]).
+    covered_ms: u64,
+    /// The report, dated when those results were written.
+    report: ClassroomReport,
 }
 
 fn joined_path(root: &Path) -> PathBuf {
@@ -60,6 +84,41 @@ fn joined_path(root: &Path) -> PathBuf {
 
 fn status_path(root: &Path) -> PathBuf {
     root.join(".workbook").join("class-status.json")
+}
+
+fn outbox_path(root: &Path) -> PathBuf {
+    root.join(".workbook").join("outbox.json")
+}
+
+/// Writes `text` whole under a temporary name, then renames it into place.
+fn write_whole(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("cannot write {}: {e}", path.display())
+        })
+}
+
+/// When a file was last written, in milliseconds since 1970.
+fn written_ms(path: &Path) -> Option<u64> {
+    let at = std::fs::metadata(path).ok()?.modified().ok()?;
+    let since = at.duration_since(std::time::UNIX_EPOCH).ok()?;
+    u64::try_from(since.as_millis()).ok()
+}
+
+/// The newest of the chapters' results files, in milliseconds since 1970.
+fn newest_results(root: &Path, manifest: &Manifest) -> Option<u64> {
+    manifest
+        .chapters
+        .iter()
+        .filter_map(|c| written_ms(&grade::results_path(root, c)))
+        .max()
 }
 
 /// The class this workspace joined, if any.
@@ -78,8 +137,7 @@ pub fn status(root: &Path) -> Status {
 
 fn save_status(root: &Path, status: &Status) {
     if let Ok(text) = serde_json::to_string_pretty(status) {
-        let _ = std::fs::create_dir_all(root.join(".workbook"));
-        let _ = std::fs::write(status_path(root), text + "\n");
+        let _ = write_whole(&status_path(root), &(text + "\n"));
     }
 }
 
@@ -118,6 +176,8 @@ pub fn join(root: &Path, url: &str, token: &str, name: &str) -> Result<Joined, S
     std::fs::write(&path, text + "\n")
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     save_status(root, &Status::default());
+    // Pending results of another class (or another name) are not this one's.
+    let _ = std::fs::remove_file(outbox_path(root));
     Ok(joined)
 }
 
@@ -127,6 +187,7 @@ pub fn leave(root: &Path) -> Result<bool, String> {
     match std::fs::remove_file(&path) {
         Ok(()) => {
             let _ = std::fs::remove_file(status_path(root));
+            let _ = std::fs::remove_file(outbox_path(root));
             Ok(true)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -162,6 +223,34 @@ pub fn latest_report(
 
 /// Posts a report; `Ok` with the server's words when it took it.
 pub fn post(joined: &Joined, body: &[u8]) -> Result<String, String> {
+    post_answered(joined, body).map_err(|refused| refused.why)
+}
+
+/// Why a report was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Refused {
+    /// The server's status code, when it answered.
+    status: Option<u16>,
+    /// What to tell the learner.
+    why: String,
+}
+
+impl Refused {
+    /// Whether the report itself was refused (malformed, too large, an
+    /// exercise the course does not have), so sending it again is no use;
+    /// not so for a wrong token, a rate limit or a server that is away.
+    fn for_good(&self) -> bool {
+        matches!(self.status, Some(400 | 413 | 422))
+    }
+}
+
+impl From<String> for Refused {
+    fn from(why: String) -> Refused {
+        Refused { status: None, why }
+    }
+}
+
+fn post_answered(joined: &Joined, body: &[u8]) -> Result<String, Refused> {
     let authority = authority(&joined.url)?;
     let addrs: Vec<_> = authority
         .to_socket_addrs()
@@ -196,9 +285,71 @@ pub fn post(joined: &Joined, body: &[u8]) -> Result<String, String> {
     if (200..300).contains(&status) {
         Ok(text)
     } else {
-        Err(format!(
-            "the instructor's server refused it ({status}): {text}"
-        ))
+        Err(Refused {
+            status: Some(status),
+            why: format!("the instructor's server refused it ({status}): {text}"),
+        })
+    }
+}
+
+/// Before a `grade` or `watch` run: when a plain `cargo test` left results
+/// since the last report reached the instructor, puts them in a report of
+/// their own, dated when the newest of them was written, for the sending
+/// after the run to post first (see the module documentation). Does
+/// nothing outside a class, or when nothing is pending. Never fails: at
+/// worst the run's own report carries those results, dated later.
+pub fn pick_up(root: &Path, manifest: &Manifest) {
+    let Some(joined) = joined(root) else {
+        return;
+    };
+    let Some(newest) = newest_results(root, manifest) else {
+        return;
+    };
+    if status(root).covered_ms.is_some_and(|c| newest <= c) {
+        return;
+    }
+    let Ok(Some(mut report)) = latest_report(root, manifest, &joined.name) else {
+        return;
+    };
+    let at = std::time::UNIX_EPOCH + Duration::from_millis(newest);
+    report.graded_at = Some(crate::class::time::rfc3339(at));
+    let outbox = Outbox {
+        covered_ms: newest,
+        report,
+    };
+    if let Ok(text) = serde_json::to_string_pretty(&outbox) {
+        let _ = write_whole(&outbox_path(root), &(text + "\n"));
+    }
+}
+
+/// Whether results are waiting to be sent: a report in the outbox.
+pub fn pending_results(root: &Path) -> bool {
+    outbox_path(root).is_file()
+}
+
+/// Posts the outbox's report, if there is one; it is kept for the next
+/// sending unless it was taken, or refused for good.
+fn send_outbox(root: &Path, joined: &Joined) -> Result<Option<u64>, Refused> {
+    let path = outbox_path(root);
+    let Some(outbox) = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Outbox>(&t).ok())
+    else {
+        let _ = std::fs::remove_file(&path);
+        return Ok(None);
+    };
+    let body = serde_json::to_vec(&outbox.report).map_err(|e| Refused::from(e.to_string()))?;
+    match post_answered(joined, &body) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&path);
+            Ok(Some(outbox.covered_ms))
+        }
+        Err(refused) => {
+            if refused.for_good() {
+                let _ = std::fs::remove_file(&path);
+            }
+            Err(refused)
+        }
     }
 }
 
@@ -209,27 +360,47 @@ pub fn submit(root: &Path, manifest: &Manifest) -> Result<String, String> {
             "not in a class: join one with `cargo workbook join URL TOKEN --name NAME`".to_owned(),
         );
     };
-    let result = latest_report(root, manifest, &joined.name).and_then(|report| {
-        let Some(report) = report else {
-            return Ok("nothing graded yet: nothing to send".to_owned());
-        };
-        let body = serde_json::to_vec(&report).map_err(|e| e.to_string())?;
-        post(&joined, &body)
+    // Pending results first, so the instructor sees them in the order
+    // they were graded in.
+    let mut covered = None;
+    let result = match send_outbox(root, &joined) {
+        Ok(sent) => {
+            covered = sent;
+            Ok(())
+        }
+        Err(refused) => Err(refused.why),
+    };
+    // The newest results file this report is built from: read before the
+    // files are, so a file written meanwhile stays pending.
+    let newest = newest_results(root, manifest);
+    let result = result.and_then(|()| {
+        latest_report(root, manifest, &joined.name).and_then(|report| {
+            let Some(report) = report else {
+                return Ok("nothing graded yet: nothing to send".to_owned());
+            };
+            let body = serde_json::to_vec(&report).map_err(|e| e.to_string())?;
+            let said = post(&joined, &body)?;
+            covered = covered.max(newest);
+            Ok(said)
+        })
     });
-    record(root, &result);
+    record(root, &result, covered);
     result
 }
 
 /// Records how a sending went: a failure is to be told once, unless it
-/// is the same as the last one, told already.
-fn record(root: &Path, result: &Result<String, String>) {
+/// is the same as the last one, told already; `covered` is the newest
+/// results file a report that was taken was built from.
+fn record(root: &Path, result: &Result<String, String>, covered: Option<u64>) {
     let mut status = status(root);
+    status.covered_ms = status.covered_ms.max(covered);
     match result {
         Ok(_) => {
             status = Status {
                 sent_at: Some(crate::class::time::rfc3339(std::time::SystemTime::now())),
                 error: None,
                 told: false,
+                covered_ms: status.covered_ms,
             };
         }
         Err(e) => {
@@ -288,7 +459,12 @@ pub fn doctor_line(root: &Path) -> String {
         (None, Some(at)) => format!("last report delivered {at}"),
         (None, None) => "nothing sent yet".to_owned(),
     };
-    format!("class: joined {} as {} ({how})", j.url, j.name)
+    let waiting = if pending_results(root) {
+        "; results of a plain `cargo test` wait to be sent by the next `grade` or `watch`"
+    } else {
+        ""
+    };
+    format!("class: joined {} as {} ({how}{waiting})", j.url, j.name)
 }
 
 #[cfg(test)]
@@ -301,23 +477,92 @@ mod tests {
         let _ = std::fs::remove_dir_all(&root);
         let offline = Err("the instructor's server at 10.0.0.1:7878 did not answer".to_owned());
         assert_eq!(notice(&root), None, "nothing sent, nothing to say");
-        record(&root, &offline);
+        record(&root, &offline, None);
         assert!(notice(&root).is_some_and(|l| l.contains("did not answer")));
         assert_eq!(notice(&root), None, "said once");
-        record(&root, &offline);
+        record(&root, &offline, None);
         assert_eq!(
             notice(&root),
             None,
             "the same failure again: still said once"
         );
-        record(&root, &Err("refused it (401)".to_owned()));
+        record(&root, &Err("refused it (401)".to_owned()), None);
         assert!(
             notice(&root).is_some_and(|l| l.contains("401")),
             "a new failure is said"
         );
-        record(&root, &Ok("report kept".to_owned()));
+        record(&root, &Ok("report kept".to_owned()), None);
         assert_eq!(notice(&root), None);
         assert!(status(&root).sent_at.is_some());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// A server on 127.0.0.1:0 that answers one request with `status`.
+    fn answering(status: u16) -> (String, std::thread::JoinHandle<()>) {
+        use std::io::{BufRead as _, BufReader};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let url = format!("http://{}/", listener.local_addr().expect("its address"));
+        let server = std::thread::spawn(move || {
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut reader = BufReader::new(&stream);
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = n.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            let _ = std::io::Read::read_exact(&mut reader, &mut body);
+            let _ = (&stream).write_all(
+                format!("HTTP/1.1 {status} X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                    .as_bytes(),
+            );
+        });
+        (url, server)
+    }
+
+    /// Proves a pending report is sent once and then forgotten, kept for
+    /// the next sending when the instructor is away, refuses the token or
+    /// asks to wait, and dropped when the report itself is refused (no
+    /// sending could ever deliver it).
+    #[test]
+    fn a_pending_report_is_kept_until_it_is_taken_or_refused_for_good() {
+        let root = std::env::temp_dir().join(format!("workbook-outbox-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let pending = r#"{"covered_ms": 42, "report": {"version": 1, "status": "fail",
+            "max_score": 1, "score": 0, "learner": "ada", "tests": []}}"#;
+        for (status, kept, sent) in [
+            (503, true, None),
+            (401, true, None),
+            (429, true, None),
+            (422, false, None),
+            (201, false, Some(Some(42))),
+        ] {
+            write_whole(&outbox_path(&root), pending).expect("an outbox");
+            assert!(pending_results(&root));
+            let (url, server) = answering(status);
+            let joined = Joined {
+                url,
+                token: "t".repeat(16),
+                name: "ada".to_owned(),
+            };
+            let result = send_outbox(&root, &joined);
+            let _ = server.join();
+            assert_eq!(result.as_ref().ok().copied(), sent, "{status}: {result:?}");
+            assert_eq!(pending_results(&root), kept, "{status}");
+        }
+        // Nothing pending: nothing sent, nothing to say.
+        let unreachable = Joined {
+            url: "http://127.0.0.1:9/".to_owned(),
+            token: String::new(),
+            name: String::new(),
+        };
+        assert_eq!(send_outbox(&root, &unreachable), Ok(None));
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -593,6 +593,7 @@ fn grade_all(
 }
 
 fn grade_cmd(root: &Path, manifest: &Manifest, only: &[u32]) -> Result<ExitCode, String> {
+    live::pick_up(root, manifest);
     let grades = grade_all(root, manifest, only, true, false)?;
     print!("{}", grade::scoreboard(manifest, &grades));
     live::send_in_background(root);
@@ -631,6 +632,7 @@ fn hint_cmd(
         hint::tier_name(tier)
     );
     println!("{text}\n");
+    print!("{}", hint::where_to_edit(root, ex));
     if tier < hint::TIERS {
         println!(
             "Still stuck? `cargo workbook hint {}` shows the next one.",

@@ -226,6 +226,9 @@ pub fn run(
     };
     let mut last: Option<Report> = grade::last_results(root, chapter);
     loop {
+        // What a plain `cargo test` left meanwhile is sent first (in a
+        // class), dated when it ran.
+        crate::live::pick_up(root, manifest);
         let bar = grade::spinner();
         let graded = grade::grade_chapter(root, chapter, &bar);
         bar.finish_and_clear();

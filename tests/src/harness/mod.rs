@@ -43,6 +43,8 @@ pub fn main(suite: Suite) -> ! {
     let _ = child::PACKAGE.set(suite.package.to_owned());
     let named: Vec<(String, Check)> = suite.checks.iter().map(|c| (c.full_name(), *c)).collect();
     run_child_if_asked(&named);
+    // What the workspace's results file says, read before any check runs.
+    let before = crate::results::report::Before::run(suite.package);
 
     let (mut args, filters) = arguments(std::env::args_os());
     // A check whose program is not installed is skipped: libtest shows it
@@ -110,11 +112,11 @@ pub fn main(suite: Suite) -> ! {
             print!("{}", summary(&suite, &results));
             let _ = std::io::stdout().flush();
         }
-        if let Some(path) = std::env::var_os(crate::results::report::RESULTS_ENV) {
-            if let Err(e) = crate::results::report::Report::new(&suite, &results).write(&path) {
-                eprintln!("grader: cannot write the results file: {e}");
-                std::process::exit(2);
-            }
+        // The results file: where WORKBOOK_RESULTS says, else in the
+        // workspace, for the `workbook` command to read (and send).
+        if let Err(e) = crate::results::report::save(&suite, &results, before) {
+            eprintln!("grader: cannot write the results file: {e}");
+            std::process::exit(2);
         }
     }
     conclusion.exit()

@@ -1,6 +1,8 @@
 //! Where a learner stands: progress per exercise, and the closing summary
 //! printed after a chapter's checks.
 
+use std::path::{Path, PathBuf};
+
 use super::{Graded, Outcome};
 use crate::manifest::Exercise;
 use crate::suite::{Check, Suite};
@@ -130,6 +132,9 @@ pub fn summary(suite: &Suite, results: &[Graded]) -> String {
                 suite.package,
                 ex.number
             ));
+            if let Some(file) = run_root().and_then(|root| exercise_file(&root, ex)) {
+                out.push_str(&format!("  edit: {}\n", file.display()));
+            }
             if let Some(first) = &state.first_failing {
                 out.push_str(&format!("  first failing check: {first}\n"));
             }
@@ -149,4 +154,137 @@ pub fn summary(suite: &Suite, results: &[Graded]) -> String {
         None => out.push_str("Every exercise run here passes.\n"),
     }
     out
+}
+
+/// The workspace this run is in, found from the package folder cargo runs
+/// tests in.
+fn run_root() -> Option<PathBuf> {
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())?;
+    super::report::workspace_root(&start)
+}
+
+/// The marker line that opens an exercise's region in a source file.
+const REGION: &str = "// exercise: ";
+
+/// The file a learner edits for `exercise`, relative to the workspace at
+/// `root`, e.g. `chapters/06-framing/src/frame.rs`: the file of the
+/// chapter's `src/` that holds the exercise's region (`// exercise: ID`);
+/// when the learner's copy lost its markers, the chapter's file at the
+/// place of the reference solution's that holds it. `None` when neither
+/// says.
+pub fn exercise_file(root: &Path, exercise: &Exercise) -> Option<PathBuf> {
+    let chapter = crate::manifest::MANIFEST.chapter(exercise.chapter)?;
+    let marker = format!("{REGION}{}", exercise.id);
+    let holds = |file: &Path| {
+        std::fs::read_to_string(file).is_ok_and(|text| text.lines().any(|l| l.trim() == marker))
+    };
+    let chapter_dir = Path::new("chapters").join(&chapter.slug);
+    if let Some(file) = rust_files(&root.join(&chapter_dir).join("src"))
+        .into_iter()
+        .find(|f| holds(f))
+    {
+        return file.strip_prefix(root).ok().map(Path::to_path_buf);
+    }
+    let solution_dir = root.join("solutions").join(&chapter.slug);
+    let file = rust_files(&solution_dir.join("src"))
+        .into_iter()
+        .find(|f| holds(f))?;
+    let rel = chapter_dir.join(file.strip_prefix(&solution_dir).ok()?);
+    root.join(&rel).is_file().then_some(rel)
+}
+
+/// The Rust files below `dir`, sorted.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::MANIFEST;
+
+    fn workspace() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("tests/ sits in the workspace")
+            .to_path_buf()
+    }
+
+    /// Proves every exercise of the manifest names the file of its chapter
+    /// that holds its region, so "Next" and `hint` can say where to work.
+    #[test]
+    fn every_exercise_names_the_file_the_learner_edits() {
+        let root = workspace();
+        for ex in &MANIFEST.exercises {
+            let chapter = MANIFEST.chapter(ex.chapter).expect("its chapter");
+            let file = exercise_file(&root, ex)
+                .unwrap_or_else(|| panic!("no file holds exercise {}", ex.number));
+            assert!(
+                file.starts_with(Path::new("chapters").join(&chapter.slug).join("src")),
+                "{}: {}",
+                ex.number,
+                file.display()
+            );
+            let solution = root.join("solutions").join(&chapter.slug).join(
+                file.strip_prefix(Path::new("chapters").join(&chapter.slug))
+                    .expect("in it"),
+            );
+            let text = std::fs::read_to_string(&solution).expect("the solution's file");
+            assert!(
+                text.lines()
+                    .any(|l| l.trim() == format!("{REGION}{}", ex.id)),
+                "{}: the solution's {} holds the region too",
+                ex.number,
+                solution.display()
+            );
+        }
+    }
+
+    /// Proves a learner's file without its markers is still found, at the
+    /// solution's place.
+    #[test]
+    fn a_file_that_lost_its_markers_is_found_from_the_solution() {
+        let ex = MANIFEST.exercises.first().expect("an exercise");
+        let chapter = MANIFEST.chapter(ex.chapter).expect("its chapter");
+        let root = std::env::temp_dir().join(format!("grader-edit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let solution = root.join("solutions").join(&chapter.slug).join("src");
+        let learner = root.join("chapters").join(&chapter.slug).join("src");
+        std::fs::create_dir_all(&solution).expect("create");
+        std::fs::create_dir_all(&learner).expect("create");
+        std::fs::write(
+            solution.join("work.rs"),
+            format!("fn f() {{\n    {REGION}{}\n}}\n", ex.id),
+        )
+        .expect("write");
+        std::fs::write(learner.join("work.rs"), "fn f() { done() }\n").expect("write");
+        std::fs::write(learner.join("lib.rs"), "mod work;\n").expect("write");
+        assert_eq!(
+            exercise_file(&root, ex),
+            Some(
+                Path::new("chapters")
+                    .join(&chapter.slug)
+                    .join("src")
+                    .join("work.rs")
+            )
+        );
+        std::fs::remove_file(learner.join("work.rs")).expect("remove");
+        assert_eq!(exercise_file(&root, ex), None, "no such file to edit");
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

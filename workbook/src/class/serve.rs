@@ -181,25 +181,13 @@ async fn run(options: Options) -> Result<(), String> {
              (run this inside the course's checkout to check them)."
         );
     }
-    let url = format!("http://{addr}/");
-    println!("Class token: {}", o.token);
-    println!(
-        "Learners join with:  cargo workbook join {url} {} --name THEIR-NAME",
-        o.token
-    );
-    if addr.ip().is_unspecified() {
-        println!(
-            "(listening on every interface: give learners this machine's address \
-             on the room's network in place of {})",
-            addr.ip()
-        );
-    } else if addr.ip().is_loopback() {
-        println!(
-            "(127.0.0.1: only this machine can reach it; for a room, add \
-             --listen 0.0.0.0:{} or this machine's LAN address)",
-            addr.port()
-        );
-    }
+    let lan = if addr.ip().is_unspecified() {
+        lan_addresses(addr.is_ipv6())
+    } else {
+        Vec::new()
+    };
+    print!("{}", join_lines(addr, &o.token, &lan));
+    let url = format!("http://{}/", own_view(addr));
     println!(
         "Serving the class view on {url} — it follows new reports in {}. Ctrl-C stops.",
         o.dir.display()
@@ -231,6 +219,126 @@ async fn run(options: Options) -> Result<(), String> {
         shared.options.dir.display()
     );
     Ok(())
+}
+
+/// A placeholder for the address learners reach this machine on, when
+/// none was found.
+const ADDRESS_PLACEHOLDER: &str = "THIS-MACHINE";
+
+/// The lines the server starts with: the class token, and the command
+/// learners type to join, naming an address they can reach. Listening on
+/// every interface (`0.0.0.0`, `::`), that is this machine's address on a
+/// network (`lan`, best first), never the unspecified address, which no
+/// other machine can connect to; when none was found, the lines say so
+/// and how to find it.
+pub fn join_lines(addr: SocketAddr, token: &str, lan: &[std::net::IpAddr]) -> String {
+    let join = |host: &str| {
+        format!(
+            "Learners join with:  cargo workbook join http://{host}/ {token} --name THEIR-NAME\n"
+        )
+    };
+    let mut out = format!("Class token: {token}\n");
+    let ip = addr.ip();
+    let port = addr.port();
+    if !ip.is_unspecified() {
+        out.push_str(&join(&addr.to_string()));
+        if ip.is_loopback() {
+            out.push_str(&format!(
+                "(127.0.0.1: only this machine can reach it; for a room, add \
+                 --listen 0.0.0.0:{port} or this machine's LAN address)\n"
+            ));
+        }
+        return out;
+    }
+    match lan {
+        [] => {
+            out.push_str(&join(&format!("{ADDRESS_PLACEHOLDER}:{port}")));
+            out.push_str(&format!(
+                "(listening on every interface, but no address of this machine on a network \
+                 was found: put its address on the room's network in place of \
+                 {ADDRESS_PLACEHOLDER} — `hostname -I` on Linux, `ipconfig getifaddr en0` on \
+                 macOS — or connect to the room's network and start again)\n"
+            ));
+        }
+        [best, others @ ..] => {
+            out.push_str(&join(&SocketAddr::new(*best, port).to_string()));
+            if !others.is_empty() {
+                let urls: Vec<String> = others
+                    .iter()
+                    .map(|ip| format!("http://{}/", SocketAddr::new(*ip, port)))
+                    .collect();
+                out.push_str(&format!(
+                    "(this machine is on other networks too: {}; give learners the address \
+                     on the room's network)\n",
+                    urls.join(", ")
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Where the instructor's own browser finds the page: the address listened
+/// on, or this machine itself when listening on every interface.
+fn own_view(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
+}
+
+/// This machine's addresses on its networks, the one its default route
+/// leaves from first: for each of a few addresses on other networks (the
+/// documentation range, which routes by the default route, and the
+/// private ranges), the address the system would send from. Connecting a
+/// UDP socket sends nothing; it only asks the routing table. Loopback,
+/// link-local and unspecified addresses are left out: no learner reaches
+/// those. IPv6 addresses only when `v6`.
+pub fn lan_addresses(v6: bool) -> Vec<std::net::IpAddr> {
+    use std::net::{IpAddr, UdpSocket};
+    const V4: [&str; 4] = [
+        "192.0.2.1:9",
+        "10.255.255.254:9",
+        "172.31.255.254:9",
+        "192.168.255.254:9",
+    ];
+    const V6: [&str; 2] = ["[2001:db8::1]:9", "[fd00::1]:9"];
+    let ask = |bind: &str, to: &str| -> Option<IpAddr> {
+        let socket = UdpSocket::bind(bind).ok()?;
+        socket.connect(to).ok()?;
+        Some(socket.local_addr().ok()?.ip())
+    };
+    let mut found: Vec<IpAddr> = Vec::new();
+    let probes = V4
+        .iter()
+        .map(|to| ("0.0.0.0:0", *to))
+        .chain(V6.iter().filter(|_| v6).map(|to| ("[::]:0", *to)));
+    for (bind, to) in probes {
+        if let Some(ip) = ask(bind, to).filter(|ip| reachable(*ip)) {
+            if !found.contains(&ip) {
+                found.push(ip);
+            }
+        }
+    }
+    found
+}
+
+/// Whether another machine could reach this address: not loopback, not
+/// unspecified, not link-local.
+fn reachable(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            !(v4.is_loopback() || v4.is_unspecified() || v4.is_link_local())
+        }
+        std::net::IpAddr::V6(v6) => {
+            !(v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xffc0) == 0xfe80)
+        }
+    }
 }
 
 /// Serves one connection: HTTP/1.1, keep-alive, with a deadline for each
@@ -781,6 +889,82 @@ mod tests {
         assert!(html.contains("&lt;b&gt;ada") && !html.contains("<b>ada"));
         server.abort();
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Proves the join line names an address learners can reach: listening
+    /// on every interface, this machine's first LAN address (the others
+    /// listed), never 0.0.0.0; with none found, a placeholder and how to
+    /// find it; on 127.0.0.1 or one address, that address.
+    #[test]
+    fn the_join_line_names_an_address_learners_can_reach() {
+        let token = "t0k";
+        let every = SocketAddr::from(([0, 0, 0, 0], 7878));
+        let lan: Vec<std::net::IpAddr> = vec![
+            [192, 168, 1, 20].into(),
+            [10, 0, 0, 5].into(),
+            "2001:db8::5".parse().expect("an IPv6 address"),
+        ];
+        assert_eq!(
+            join_lines(every, token, &lan),
+            "Class token: t0k\n\
+             Learners join with:  cargo workbook join http://192.168.1.20:7878/ t0k --name THEIR-NAME\n\
+             (this machine is on other networks too: http://10.0.0.5:7878/, \
+             http://[2001:db8::5]:7878/; give learners the address on the room's network)\n"
+        );
+        let one = join_lines(every, token, &lan[..1]);
+        assert!(
+            !one.contains("0.0.0.0") && !one.contains("other networks"),
+            "{one}"
+        );
+
+        let none = join_lines(every, token, &[]);
+        assert!(
+            none.contains("cargo workbook join http://THIS-MACHINE:7878/ t0k --name THEIR-NAME\n"),
+            "{none}"
+        );
+        assert!(
+            none.contains("no address of this machine on a network was found"),
+            "{none}"
+        );
+        assert!(!none.contains("0.0.0.0"), "{none}");
+        let v6 = join_lines(
+            SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 80)),
+            token,
+            &[],
+        );
+        assert!(
+            !v6.contains("[::]") && v6.contains("THIS-MACHINE:80/"),
+            "{v6}"
+        );
+
+        let loopback = join_lines(SocketAddr::from(([127, 0, 0, 1], 4000)), token, &lan);
+        assert!(
+            loopback.contains("join http://127.0.0.1:4000/ t0k --name")
+                && loopback.contains("only this machine can reach it"),
+            "{loopback}"
+        );
+        let chosen = join_lines(SocketAddr::from(([192, 168, 1, 20], 7878)), token, &[]);
+        assert_eq!(
+            chosen,
+            "Class token: t0k\n\
+             Learners join with:  cargo workbook join http://192.168.1.20:7878/ t0k --name THEIR-NAME\n"
+        );
+        assert_eq!(own_view(every), SocketAddr::from(([127, 0, 0, 1], 7878)));
+    }
+
+    /// Proves the addresses found (whatever this machine's networks are)
+    /// are ones another machine could connect to.
+    #[test]
+    fn lan_addresses_leave_out_what_no_learner_reaches() {
+        for ip in lan_addresses(true) {
+            assert!(reachable(ip), "{ip}");
+        }
+        assert!(!reachable([127, 0, 0, 1].into()));
+        assert!(!reachable([0, 0, 0, 0].into()));
+        assert!(!reachable([169, 254, 3, 4].into()));
+        assert!(!reachable("fe80::1".parse().expect("an address")));
+        assert!(!reachable(std::net::Ipv6Addr::LOCALHOST.into()));
+        assert!(reachable([192, 168, 1, 20].into()));
     }
 
     #[test]
