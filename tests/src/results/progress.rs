@@ -91,6 +91,15 @@ pub fn summary(suite: &Suite, results: &[Graded]) -> String {
         .iter()
         .filter(|s| s.progress != Progress::NotRun)
         .collect();
+    if run.is_empty() {
+        // A filter that matched no check (a mistyped name, say): saying
+        // "every exercise run here passes" would read as a success.
+        return format!(
+            "\nChapter {} · {}: no check matched what you asked for, so nothing was \
+             graded.\n  list them: cargo test -p {} -- --list\n",
+            suite.chapter, suite.title, suite.package
+        );
+    }
     let done = run.iter().filter(|s| s.progress == Progress::Done).count();
     let mut out = format!(
         "\nChapter {} · {}: {} of {} exercise{} done\n",
