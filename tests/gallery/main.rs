@@ -982,6 +982,12 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter6,
+            unbounded_buffer,
+            "a_frame_that_never_ends_is_an_error_not_a_growing_buffer",
+            "buffer-grows-for-ever"
+        ),
+        entry!(
+            chapter6,
             every_eof_clean,
             "end_of_stream_is_none_between_frames_and_an_error_inside_one",
             "every-eof-clean"

@@ -8,7 +8,7 @@
 use std::io::Cursor;
 
 use grader::chapters::chapter6::{Api, ParseError, Resp, Stream};
-use solution_6::{Connection, Frame};
+use solution_6::{Connection, Frame, Limits};
 use tokio::net::TcpListener;
 
 struct ThisCrate;
@@ -49,6 +49,10 @@ impl Api for ThisCrate {
 
     fn connection<S: Stream>(stream: S) -> Connection<S> {
         Connection::new(stream)
+    }
+
+    fn connection_with_max_frame<S: Stream>(stream: S, max_frame_len: usize) -> Connection<S> {
+        Connection::with_limits(stream, Limits { max_frame_len })
     }
 
     async fn write_frame<S: Stream>(

@@ -22,6 +22,7 @@ pub mod one_read;
 pub mod parse_constant;
 pub mod parse_panics_on_overflow;
 pub mod server_without_flush;
+pub mod unbounded_buffer;
 pub mod write_not_write_all;
 pub mod write_nothing;
 
@@ -39,12 +40,19 @@ use tokio::net::TcpListener;
 pub struct Conn<S> {
     pub stream: BufWriter<S>,
     pub buffer: BytesMut,
+    /// The most bytes of one unfinished frame the buffer may hold.
+    pub max_frame_len: usize,
 }
 
 pub fn connection<S: Stream>(stream: S) -> Conn<S> {
+    connection_with_max_frame(stream, 1 << 30)
+}
+
+pub fn connection_with_max_frame<S: Stream>(stream: S, max_frame_len: usize) -> Conn<S> {
     Conn {
         stream: BufWriter::new(stream),
         buffer: BytesMut::with_capacity(4096),
+        max_frame_len,
     }
 }
 
@@ -94,6 +102,10 @@ pub async fn read_frame_with<S: Stream>(
                 let _ = c.stream.flush().await;
                 return Err(why);
             }
+        }
+        if c.buffer.len() >= c.max_frame_len {
+            let _ = c.stream.flush().await;
+            return Err("a frame longer than the limit".into());
         }
         if flush {
             c.stream.flush().await.map_err(|e| e.to_string())?;
@@ -219,6 +231,12 @@ macro_rules! entry_api6 {
                 stream: S,
             ) -> $crate::chapter6::Conn<S> {
                 $crate::chapter6::connection(stream)
+            }
+            fn connection_with_max_frame<S: grader::chapters::chapter6::Stream>(
+                stream: S,
+                max_frame_len: usize,
+            ) -> $crate::chapter6::Conn<S> {
+                $crate::chapter6::connection_with_max_frame(stream, max_frame_len)
             }
             fn write_frame<S: grader::chapters::chapter6::Stream>(
                 connection: &mut $crate::chapter6::Conn<S>,

@@ -13,7 +13,8 @@
 //!   checks drive them over `tokio_test::io::Builder` scripts (every
 //!   split of a frame, one byte per read, several frames in one read) and
 //!   `tokio::io::duplex` pipes (a 1 MiB bulk, a reply that must come
-//!   before a deadline), through a wrapper that counts writes.
+//!   before a deadline, frames that never end), through a wrapper that
+//!   counts writes.
 //! - 6.5, the server, runs the shared server checks over real TCP, the
 //!   model-based random sessions, and a byte-for-byte replay of exchanges
 //!   recorded from redis-server.
@@ -103,6 +104,15 @@ pub trait Api: 'static {
     /// Given code: `Connection::new`.
     fn connection<S: Stream>(stream: S) -> Self::Connection<S> {
         let _ = stream;
+        unimplemented!("not part of this gallery entry")
+    }
+    /// Given code: `Connection::with_limits`, a connection whose frames
+    /// may take at most `max_frame_len` bytes of its buffer.
+    fn connection_with_max_frame<S: Stream>(
+        stream: S,
+        max_frame_len: usize,
+    ) -> Self::Connection<S> {
+        let _ = (stream, max_frame_len);
         unimplemented!("not part of this gallery entry")
     }
     /// Exercise 6.3: `Connection::write_frame`.
@@ -215,6 +225,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
                 connection::bytes_that_are_not_resp_are_an_error_at_once::<A>
             ),
             check!(read, connection::a_one_mebibyte_bulk_is_read_whole::<A>),
+            check!(
+                read,
+                connection::a_frame_that_never_ends_is_an_error_not_a_growing_buffer::<A>
+            ),
             check!(
                 read,
                 connection::a_lone_request_is_answered_before_the_deadline::<A>
