@@ -1024,6 +1024,12 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter6,
+            server_forgets_limits,
+            "a_request_that_never_ends_is_cut_off",
+            "limits-not-passed"
+        ),
+        entry!(
+            chapter6,
             no_nodelay,
             "accepted_sockets_set_nodelay",
             "no-nodelay"

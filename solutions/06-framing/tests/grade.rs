@@ -75,6 +75,16 @@ impl Api for ThisCrate {
     async fn run(listener: TcpListener) -> Result<(), String> {
         solution_6::run(listener).await.map_err(|e| e.to_string())
     }
+
+    async fn run_with_max_frame(listener: TcpListener, max_frame_len: usize) -> Result<(), String> {
+        let config = solution_6::Config {
+            limits: Limits { max_frame_len },
+            ..solution_6::Config::default()
+        };
+        solution_6::run_with(listener, config)
+            .await
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// The crate's parse error as the grader's.
