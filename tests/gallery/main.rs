@@ -982,6 +982,12 @@ fn cases() -> Vec<Case> {
         ),
         entry!(
             chapter6,
+            unbounded_buffer,
+            "a_frame_that_never_ends_is_an_error_not_a_growing_buffer",
+            "buffer-grows-for-ever"
+        ),
+        entry!(
+            chapter6,
             every_eof_clean,
             "end_of_stream_is_none_between_frames_and_an_error_inside_one",
             "every-eof-clean"
@@ -1015,6 +1021,12 @@ fn cases() -> Vec<Case> {
             server_without_flush,
             "redis_cli_talks_to_the_server",
             "missing-flush"
+        ),
+        entry!(
+            chapter6,
+            server_forgets_limits,
+            "a_request_that_never_ends_is_cut_off",
+            "limits-not-passed"
         ),
         entry!(
             chapter6,

@@ -41,16 +41,44 @@ pub struct Connection<S> {
     stream: BufWriter<S>,
     /// What has been read but not yet parsed.
     buffer: BytesMut,
+    /// How much the peer may make this connection hold.
+    limits: Limits,
+}
+
+/// How much one peer may make its connection hold in memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The most bytes of one frame that may sit in the read buffer: a
+    /// frame that is still not whole past this many bytes is an error,
+    /// so a peer that never finishes its frame cannot grow the buffer for
+    /// ever. Redis's `client-query-buffer-limit` is 1 GiB by default; so
+    /// is this (a 512 MiB value, with its key, fits).
+    pub max_frame_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_frame_len: 1024 * 1024 * 1024,
+        }
+    }
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
-    /// A connection over `stream`, with a 4 KiB read buffer to start with.
+    /// A connection over `stream`, with a 4 KiB read buffer to start with
+    /// and the default [`Limits`].
     pub fn new(stream: S) -> Connection<S> {
+        Connection::with_limits(stream, Limits::default())
+    }
+
+    /// A connection over `stream` that holds its peer to `limits`.
+    pub fn with_limits(stream: S, limits: Limits) -> Connection<S> {
         Connection {
             stream: BufWriter::new(stream),
             // Most requests are small; the buffer grows for those that
             // are not.
             buffer: BytesMut::with_capacity(4 * 1024),
+            limits,
         }
     }
 
@@ -62,6 +90,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// How many bytes have been read but not yet taken as frames.
     pub fn buffered(&self) -> usize {
         self.buffer.len()
+    }
+
+    /// The limits this connection holds its peer to.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
     // ANCHOR_END: connection
 
@@ -81,6 +114,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         //  4. Read with `read_buf(&mut self.buffer)`, which grows the buffer; 0 bytes
         //     read is the end of the stream: `Ok(None)` if the buffer is empty, an
         //     error if part of a frame is in it.
+        //  5. A frame that never ends must not grow the buffer for ever: when no whole
+        //     frame is there and the buffer already holds `self.limits.max_frame_len`
+        //     bytes, return an error instead of reading more.
         // Check your work: cargo test -p chapter-6 -- 6.4
         todo!("6.4: return the next frame, reading more bytes into the buffer until one is whole")
         // end exercise: read-frame

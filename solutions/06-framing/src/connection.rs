@@ -37,16 +37,44 @@ pub struct Connection<S> {
     stream: BufWriter<S>,
     /// What has been read but not yet parsed.
     buffer: BytesMut,
+    /// How much the peer may make this connection hold.
+    limits: Limits,
+}
+
+/// How much one peer may make its connection hold in memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The most bytes of one frame that may sit in the read buffer: a
+    /// frame that is still not whole past this many bytes is an error,
+    /// so a peer that never finishes its frame cannot grow the buffer for
+    /// ever. Redis's `client-query-buffer-limit` is 1 GiB by default; so
+    /// is this (a 512 MiB value, with its key, fits).
+    pub max_frame_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_frame_len: 1024 * 1024 * 1024,
+        }
+    }
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
-    /// A connection over `stream`, with a 4 KiB read buffer to start with.
+    /// A connection over `stream`, with a 4 KiB read buffer to start with
+    /// and the default [`Limits`].
     pub fn new(stream: S) -> Connection<S> {
+        Connection::with_limits(stream, Limits::default())
+    }
+
+    /// A connection over `stream` that holds its peer to `limits`.
+    pub fn with_limits(stream: S, limits: Limits) -> Connection<S> {
         Connection {
             stream: BufWriter::new(stream),
             // Most requests are small; the buffer grows for those that
             // are not.
             buffer: BytesMut::with_capacity(4 * 1024),
+            limits,
         }
     }
 
@@ -59,6 +87,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     pub fn buffered(&self) -> usize {
         self.buffer.len()
     }
+
+    /// The limits this connection holds its peer to.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
     // ANCHOR_END: connection
 
     // ANCHOR: read_frame
@@ -67,6 +100,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// middle of one, or sent bytes that are not RESP.
     pub async fn read_frame(&mut self) -> crate::Result<Option<Frame>> {
         // exercise: read-frame
+        // How many bytes `check` has walked over, all calls together, in
+        // the frame now coming: see the second limit below.
+        let mut walked = 0;
         loop {
             // A whole frame already buffered? Then no read is needed.
             let mut cursor = Cursor::new(&self.buffer[..]);
@@ -80,13 +116,32 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     self.buffer.advance(len);
                     return Ok(Some(frame));
                 }
-                Err(ParseError::Incomplete) => {}
+                Err(ParseError::Incomplete) => walked += cursor.position() as usize,
                 Err(e) => {
                     // The requests before the bad bytes were answered:
                     // those replies still go out.
                     self.stream.flush().await?;
                     return Err(e.into());
                 }
+            }
+            // Not whole yet, and already this long: a frame that may never
+            // end must not grow the buffer for ever.
+            let too_long = self.buffer.len() >= self.limits.max_frame_len;
+            // `check` starts again from the frame's first byte after every
+            // read. Over a frame of many small parts (an array of a
+            // million elements) sent a few bytes at a time, that is work
+            // that grows with the square of the frame's length. Past 16
+            // walks of the buffer (and 1 MiB walked), the peer is cut off:
+            // the server's work stays a constant times what it was sent.
+            let too_slow = walked > 16 * self.buffer.len() + 1024 * 1024;
+            if too_long || too_slow {
+                self.stream.flush().await?;
+                let why = if too_long {
+                    format!("a frame longer than {} bytes", self.limits.max_frame_len)
+                } else {
+                    format!("a frame in too many pieces: {walked} bytes walked")
+                };
+                return Err(ParseError::Protocol(why).into());
             }
             // No whole request is left, so we are about to wait for the
             // peer: send the replies written so far first.

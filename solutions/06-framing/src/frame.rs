@@ -12,9 +12,9 @@
 //!
 //! Every number comes from the peer, so every number is checked before it
 //! is used: lengths that overflow, lengths below -1, bulk strings longer
-//! than [`MAX_BULK_LEN`] and arrays nested deeper than [`MAX_DEPTH`] are
-//! protocol errors, never a panic and never a wait for bytes that will not
-//! come.
+//! than [`MAX_BULK_LEN`], lines longer than [`MAX_LINE_LEN`] and arrays
+//! nested deeper than [`MAX_DEPTH`] are protocol errors, never a panic
+//! and never a wait for bytes that will not come.
 
 use std::fmt;
 use std::io::Cursor;
@@ -53,6 +53,10 @@ pub const MAX_BULK_LEN: i64 = 512 * 1024 * 1024;
 
 /// How deep arrays may nest: an array inside an array is depth 2.
 pub const MAX_DEPTH: usize = 32;
+
+/// The longest line a peer may send before its `\r\n` (64 KiB, Redis's
+/// own limit for a line of a request).
+pub const MAX_LINE_LEN: usize = 64 * 1024;
 // ANCHOR_END: frame
 
 impl fmt::Display for ParseError {
@@ -81,13 +85,22 @@ pub fn get_u8(src: &mut Cursor<&[u8]>) -> Result<u8, ParseError> {
 }
 
 /// The bytes up to the next `\r\n`, with the cursor moved past it; or
-/// `Incomplete` if no `\r\n` has arrived yet.
+/// `Incomplete` if no `\r\n` has arrived yet; or a protocol error if the
+/// line is already longer than [`MAX_LINE_LEN`].
 pub fn get_line<'a>(src: &mut Cursor<&'a [u8]>) -> Result<&'a [u8], ParseError> {
     let start = src.position() as usize;
     let buf: &'a [u8] = src.get_ref();
     let rest = &buf[start.min(buf.len())..];
-    let Some(end) = rest.windows(2).position(|w| w == b"\r\n") else {
-        return Err(ParseError::Incomplete);
+    // Look no further than the longest line: a peer that never sends
+    // `\r\n` then costs a bounded search per read, not one that grows
+    // with everything it has sent.
+    let window = &rest[..rest.len().min(MAX_LINE_LEN + 2)];
+    let Some(end) = window.windows(2).position(|w| w == b"\r\n") else {
+        return if window.len() == MAX_LINE_LEN + 2 {
+            Err(protocol(format!("a line longer than {MAX_LINE_LEN} bytes")))
+        } else {
+            Err(ParseError::Incomplete)
+        };
     };
     src.set_position((start + end + 2) as u64);
     Ok(&rest[..end])

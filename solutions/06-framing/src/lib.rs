@@ -13,11 +13,13 @@
 //!    the write buffer.
 //! 4. `connection.rs`, [`Connection::read_frame`] — the read loop: parse
 //!    what is buffered, else flush the replies and read more.
-//! 5. `server.rs`, [`run`] — the complete server: PING, GET and SET on a
-//!    sharded store, one task per connection.
+//! 5. `server.rs`, [`run_with`] — the complete server: PING, GET and SET
+//!    on a sharded store, one task per connection.
 //!
 //! - `db.rs` and `command.rs` are given: the sharded store of chapter 3
-//!   (with binary keys), and the commands with Redis's own error replies.
+//!   (with binary keys), and the commands with Redis's own error replies;
+//!   in `server.rs`, [`Clients`] and [`Config`]: a limit on clients, and
+//!   the limits of each connection ([`Limits`]).
 
 mod command;
 mod connection;
@@ -26,10 +28,12 @@ mod frame;
 mod server;
 
 pub use command::{Command, Refusal};
-pub use connection::Connection;
+pub use connection::{Connection, Limits};
 pub use db::{Db, SHARDS};
-pub use frame::{Frame, MAX_BULK_LEN, MAX_DEPTH, ParseError, get_decimal, get_line, get_u8};
-pub use server::run;
+pub use frame::{
+    Frame, MAX_BULK_LEN, MAX_DEPTH, MAX_LINE_LEN, ParseError, get_decimal, get_line, get_u8,
+};
+pub use server::{Client, Clients, Config, TOO_MANY_CLIENTS, run, run_with};
 
 /// Any error a connection or the server can meet: an I/O error, a
 /// protocol error, a closed stream.

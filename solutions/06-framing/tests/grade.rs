@@ -8,7 +8,7 @@
 use std::io::Cursor;
 
 use grader::chapters::chapter6::{Api, ParseError, Resp, Stream};
-use solution_6::{Connection, Frame};
+use solution_6::{Connection, Frame, Limits};
 use tokio::net::TcpListener;
 
 struct ThisCrate;
@@ -51,6 +51,10 @@ impl Api for ThisCrate {
         Connection::new(stream)
     }
 
+    fn connection_with_max_frame<S: Stream>(stream: S, max_frame_len: usize) -> Connection<S> {
+        Connection::with_limits(stream, Limits { max_frame_len })
+    }
+
     async fn write_frame<S: Stream>(
         connection: &mut Connection<S>,
         frame: &Frame,
@@ -70,6 +74,16 @@ impl Api for ThisCrate {
 
     async fn run(listener: TcpListener) -> Result<(), String> {
         solution_6::run(listener).await.map_err(|e| e.to_string())
+    }
+
+    async fn run_with_max_frame(listener: TcpListener, max_frame_len: usize) -> Result<(), String> {
+        let config = solution_6::Config {
+            limits: Limits { max_frame_len },
+            ..solution_6::Config::default()
+        };
+        solution_6::run_with(listener, config)
+            .await
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -21,7 +21,9 @@ pub mod no_nodelay;
 pub mod one_read;
 pub mod parse_constant;
 pub mod parse_panics_on_overflow;
+pub mod server_forgets_limits;
 pub mod server_without_flush;
+pub mod unbounded_buffer;
 pub mod write_not_write_all;
 pub mod write_nothing;
 
@@ -39,12 +41,19 @@ use tokio::net::TcpListener;
 pub struct Conn<S> {
     pub stream: BufWriter<S>,
     pub buffer: BytesMut,
+    /// The most bytes of one unfinished frame the buffer may hold.
+    pub max_frame_len: usize,
 }
 
 pub fn connection<S: Stream>(stream: S) -> Conn<S> {
+    connection_with_max_frame(stream, 1 << 30)
+}
+
+pub fn connection_with_max_frame<S: Stream>(stream: S, max_frame_len: usize) -> Conn<S> {
     Conn {
         stream: BufWriter::new(stream),
         buffer: BytesMut::with_capacity(4096),
+        max_frame_len,
     }
 }
 
@@ -94,6 +103,10 @@ pub async fn read_frame_with<S: Stream>(
                 let _ = c.stream.flush().await;
                 return Err(why);
             }
+        }
+        if c.buffer.len() >= c.max_frame_len {
+            let _ = c.stream.flush().await;
+            return Err("a frame longer than the limit".into());
         }
         if flush {
             c.stream.flush().await.map_err(|e| e.to_string())?;
@@ -152,12 +165,23 @@ pub async fn serve_flushing(
     reply: Reply,
     flush: bool,
 ) -> Result<(), String> {
+    serve_limited(listener, reply, flush, 1 << 30).await
+}
+
+/// [`serve_flushing`], with a frame limit of `max_frame_len` bytes on each
+/// connection.
+pub async fn serve_limited(
+    listener: TcpListener,
+    reply: Reply,
+    flush: bool,
+    max_frame_len: usize,
+) -> Result<(), String> {
     let db = Arc::new(Mutex::new(HashMap::new()));
     loop {
         let (socket, _) = listener.accept().await.map_err(|e| e.to_string())?;
         let db = Arc::clone(&db);
         tokio::spawn(async move {
-            let mut c = connection(socket);
+            let mut c = connection_with_max_frame(socket, max_frame_len);
             while let Ok(Some(frame)) = read_frame_with(&mut c, flush).await {
                 let words: Option<Vec<Bytes>> = match frame {
                     Resp::Array(items) if !items.is_empty() => items
@@ -187,12 +211,27 @@ pub async fn run(listener: TcpListener) -> Result<(), String> {
     serve_with(listener, reply).await
 }
 
+pub async fn run_with_max_frame(listener: TcpListener, max_frame_len: usize) -> Result<(), String> {
+    serve_limited(listener, reply, true, max_frame_len).await
+}
+
 /// Implements the chapter's `Api` for `Entry` from five paths: `check`,
 /// `parse`, `write_frame`, `read_frame`, `run` (the module's `super::…`
-/// for the reference, its own function for its mistake).
+/// for the reference, its own function for its mistake), and a sixth,
+/// `run_with_max_frame`, when that is where the mistake is.
 #[macro_export]
 macro_rules! entry_api6 {
     ($check:path, $parse:path, $write:path, $read:path, $run:path) => {
+        $crate::entry_api6!(
+            $check,
+            $parse,
+            $write,
+            $read,
+            $run,
+            $crate::chapter6::run_with_max_frame
+        );
+    };
+    ($check:path, $parse:path, $write:path, $read:path, $run:path, $run_with:path) => {
         pub struct Entry;
 
         impl grader::chapters::chapter6::Api for Entry {
@@ -220,6 +259,12 @@ macro_rules! entry_api6 {
             ) -> $crate::chapter6::Conn<S> {
                 $crate::chapter6::connection(stream)
             }
+            fn connection_with_max_frame<S: grader::chapters::chapter6::Stream>(
+                stream: S,
+                max_frame_len: usize,
+            ) -> $crate::chapter6::Conn<S> {
+                $crate::chapter6::connection_with_max_frame(stream, max_frame_len)
+            }
             fn write_frame<S: grader::chapters::chapter6::Stream>(
                 connection: &mut $crate::chapter6::Conn<S>,
                 frame: &Self::Frame,
@@ -240,6 +285,12 @@ macro_rules! entry_api6 {
                 listener: tokio::net::TcpListener,
             ) -> impl std::future::Future<Output = Result<(), String>> {
                 $run(listener)
+            }
+            fn run_with_max_frame(
+                listener: tokio::net::TcpListener,
+                max_frame_len: usize,
+            ) -> impl std::future::Future<Output = Result<(), String>> {
+                $run_with(listener, max_frame_len)
             }
         }
     };

@@ -16,9 +16,9 @@ use crate::failure::{Failure, describe_bytes};
 use crate::fixtures::block_on;
 use crate::harness::runner::seconds;
 use crate::mistakes::{
-    BUFFER_NEVER_GROWS, CLEAR_INSTEAD_OF_ADVANCE, EVERY_EOF_CLEAN, FLUSH_PER_FRAME,
-    INTEGER_BUFFER_TOO_SMALL, MISSING_FLUSH, ONE_READ_PER_FRAME, WAITS_ON_BAD_FRAME,
-    WRITE_NOT_WRITE_ALL, WRONG_ENCODING, WRONG_FRAME,
+    BUFFER_GROWS_FOR_EVER, BUFFER_NEVER_GROWS, CLEAR_INSTEAD_OF_ADVANCE, EVERY_EOF_CLEAN,
+    FLUSH_PER_FRAME, INTEGER_BUFFER_TOO_SMALL, MISSING_FLUSH, ONE_READ_PER_FRAME,
+    WAITS_ON_BAD_FRAME, WRITE_NOT_WRITE_ALL, WRONG_ENCODING, WRONG_FRAME,
 };
 
 /// What the streams below have seen written: the bytes, and how many
@@ -734,6 +734,112 @@ pub fn a_one_mebibyte_bulk_is_read_whole<A: Api>() -> Result<(), Failure> {
             } else {
                 failure.mistake(WRONG_FRAME)
             });
+        }
+    }
+    Ok(())
+}
+
+/// The frame limit `a_frame_that_never_ends_is_an_error_not_a_growing_buffer`
+/// gives the connection.
+const SMALL_FRAME_LIMIT: usize = 64 * 1024;
+
+/// Two frames that never end, each written into a `duplex` pipe of 16 KiB
+/// while `read_frame` reads, on a connection made with a frame limit of
+/// 64 KiB (`Connection::with_limits`): an array that announces 2^62
+/// elements, then sends small ones for ever; and a SET whose value is
+/// 512 MiB (the most RESP allows), whose data keeps coming. `read_frame`
+/// returns an error before the grader has written twice the limit.
+/// Catches a read loop that reads for as long as the peer sends, so that
+/// one client can take all the server's memory.
+pub fn a_frame_that_never_ends_is_an_error_not_a_growing_buffer<A: Api>() -> Result<(), Failure> {
+    let cases: [(&str, &[u8], &[u8]); 2] = [
+        (
+            "an array that announces 4611686018427387904 elements, then sends `$1\\r\\nx\\r\\n` for ever",
+            b"*4611686018427387904\r\n",
+            b"$1\r\nx\r\n",
+        ),
+        (
+            "a SET whose value is announced as 536870912 bytes, whose data keeps coming",
+            b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870912\r\n",
+            b"value: ",
+        ),
+    ];
+    // The grader writes no more than this, then holds the pipe open.
+    let most = 4 * SMALL_FRAME_LIMIT;
+    for (what, head, element) in cases {
+        let chunk = element.repeat(4096 / element.len());
+        let written = std::cell::Cell::new(0usize);
+        let got = block_on(async {
+            let (mut ours, theirs) = tokio::io::duplex(16 * 1024);
+            let mut connection = A::connection_with_max_frame(theirs, SMALL_FRAME_LIMIT);
+            let writer = async {
+                if ours.write_all(head).await.is_ok() {
+                    written.set(head.len());
+                    while written.get() < most && ours.write_all(&chunk).await.is_ok() {
+                        written.set(written.get() + chunk.len());
+                    }
+                }
+                std::future::pending::<()>().await;
+            };
+            // `None`: nothing within the check's patience.
+            let reader = async {
+                tokio::time::timeout(patience(), A::read_frame(&mut connection))
+                    .await
+                    .ok()
+                    .map(|got| got.map(|f| f.map(A::resp)))
+            };
+            // The writer never ends by itself: it holds the pipe open.
+            let got = tokio::select! {
+                got = reader => got,
+                () = writer => None,
+            };
+            std::mem::forget(connection);
+            got
+        });
+        let written = written.get();
+        let failure = |said: String| {
+            Failure::new(format!(
+                "The grader made a connection with `max_frame_len` {SMALL_FRAME_LIMIT} and wrote \
+                 {what}. {said}"
+            ))
+            .expected(format!(
+                "an error from read_frame once {SMALL_FRAME_LIMIT} bytes of the frame are \
+                 buffered, before the grader has written {}",
+                2 * SMALL_FRAME_LIMIT
+            ))
+        };
+        match got {
+            None if written > 2 * SMALL_FRAME_LIMIT => {
+                return Err(failure(format!(
+                    "read_frame took more than {} bytes of that frame, and after {} had \
+                     returned nothing.",
+                    2 * SMALL_FRAME_LIMIT,
+                    seconds(patience())
+                ))
+                .mistake(BUFFER_GROWS_FOR_EVER));
+            }
+            None => {
+                return Err(failure(format!(
+                    "read_frame took {written} bytes of that frame, and after {} had returned \
+                     nothing.",
+                    seconds(patience())
+                ))
+                .mistake(BUFFER_GROWS_FOR_EVER));
+            }
+            Some(Err(_)) if written <= 2 * SMALL_FRAME_LIMIT => {}
+            Some(Err(why)) => {
+                return Err(failure(format!(
+                    "read_frame returned an error ({why}) only after the grader had written \
+                     {written} bytes."
+                ))
+                .mistake(BUFFER_GROWS_FOR_EVER));
+            }
+            Some(other) => {
+                return Err(
+                    failure(format!("read_frame returned {}.", show_read(&other)))
+                        .mistake(WRONG_FRAME),
+                );
+            }
         }
     }
     Ok(())

@@ -13,7 +13,8 @@
 //!   checks drive them over `tokio_test::io::Builder` scripts (every
 //!   split of a frame, one byte per read, several frames in one read) and
 //!   `tokio::io::duplex` pipes (a 1 MiB bulk, a reply that must come
-//!   before a deadline), through a wrapper that counts writes.
+//!   before a deadline, frames that never end), through a wrapper that
+//!   counts writes.
 //! - 6.5, the server, runs the shared server checks over real TCP, the
 //!   model-based random sessions, and a byte-for-byte replay of exchanges
 //!   recorded from redis-server.
@@ -105,6 +106,15 @@ pub trait Api: 'static {
         let _ = stream;
         unimplemented!("not part of this gallery entry")
     }
+    /// Given code: `Connection::with_limits`, a connection whose frames
+    /// may take at most `max_frame_len` bytes of its buffer.
+    fn connection_with_max_frame<S: Stream>(
+        stream: S,
+        max_frame_len: usize,
+    ) -> Self::Connection<S> {
+        let _ = (stream, max_frame_len);
+        unimplemented!("not part of this gallery entry")
+    }
     /// Exercise 6.3: `Connection::write_frame`.
     fn write_frame<S: Stream>(
         connection: &mut Self::Connection<S>,
@@ -130,6 +140,15 @@ pub trait Api: 'static {
     /// Exercise 6.5: the complete server.
     fn run(listener: TcpListener) -> impl Future<Output = Result<(), String>> {
         let _ = listener;
+        async { unimplemented!("not part of this gallery entry") }
+    }
+    /// Exercise 6.5: the complete server, through the given `run_with`,
+    /// with a frame limit of `max_frame_len` bytes on each connection.
+    fn run_with_max_frame(
+        listener: TcpListener,
+        max_frame_len: usize,
+    ) -> impl Future<Output = Result<(), String>> {
+        let _ = (listener, max_frame_len);
         async { unimplemented!("not part of this gallery entry") }
     }
 }
@@ -217,6 +236,10 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             check!(read, connection::a_one_mebibyte_bulk_is_read_whole::<A>),
             check!(
                 read,
+                connection::a_frame_that_never_ends_is_an_error_not_a_growing_buffer::<A>
+            ),
+            check!(
+                read,
                 connection::a_lone_request_is_answered_before_the_deadline::<A>
             ),
             check!(
@@ -229,6 +252,7 @@ pub fn suite<A: Api>(package: &'static str) -> Suite {
             ),
             check!(framed, server::redis_cli_talks_to_the_server::<A>).requires("redis-cli"),
             check!(framed, server::accepted_sockets_set_nodelay::<A>),
+            check!(framed, server::a_request_that_never_ends_is_cut_off::<A>),
             check!(
                 framed,
                 store::a_set_on_one_connection_is_visible_on_another::<S<A>>

@@ -10,8 +10,10 @@ use crate::checks::model::{Expected, Model, Request, Shape, SharedStore};
 use crate::failure::{Failure, describe_bytes};
 use crate::fixtures::transcript::Transcript;
 use crate::fixtures::{Client, RunningServer, Serve, block_on, command_bytes};
+use crate::harness::runner::seconds;
 use crate::mistakes::{
-    CLOSES_AFTER_ERROR, MISSING_FLUSH, NO_NODELAY, NOT_REDIS_ERROR_TEXT, SEQUENTIAL_SERVER,
+    CLOSES_AFTER_ERROR, LIMITS_NOT_PASSED, MISSING_FLUSH, NO_NODELAY, NOT_REDIS_ERROR_TEXT,
+    SEQUENTIAL_SERVER,
 };
 
 /// The model of exercise 6.5's server: GET and SET on one store, like
@@ -326,4 +328,71 @@ pub fn accepted_sockets_set_nodelay<A: Api>() -> Result<(), Failure> {
         .got("Nagle's algorithm still on")
         .mistake(NO_NODELAY))
     })
+}
+
+/// The frame limit of `a_request_that_never_ends_is_cut_off`'s server.
+const SERVER_FRAME_LIMIT: usize = 64 * 1024;
+
+/// Exercise 6.5's server, started with `run_with` and a frame limit of
+/// 64 KiB on each connection.
+pub struct LimitedServer<A>(std::marker::PhantomData<A>);
+
+impl<A: Api> Serve for LimitedServer<A> {
+    fn serve(
+        listener: tokio::net::TcpListener,
+    ) -> impl std::future::Future<Output = Result<(), String>> {
+        A::run_with_max_frame(listener, SERVER_FRAME_LIMIT)
+    }
+}
+
+/// The server, started with a frame limit of 64 KiB, gets a SET whose
+/// value is announced as 512 MiB (the most RESP allows) and whose data
+/// keeps coming: it closes the connection before the grader has sent
+/// 4 MiB. Catches a server that makes its connections with
+/// `Connection::new` (the default limit, 1 GiB) instead of the limits it
+/// was given, and one whose `read_frame` has no limit at all.
+pub fn a_request_that_never_ends_is_cut_off<A: Api>() -> Result<(), Failure> {
+    use tokio::io::AsyncWriteExt;
+    const MOST: usize = 4 * 1024 * 1024;
+    let wait = std::time::Duration::from_secs(3);
+    let server = RunningServer::start::<LimitedServer<A>>();
+    let head = b"*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$536870912\r\n";
+    let chunk = [b'v'; 16 * 1024];
+    let cut_off = block_on(async {
+        let Ok(mut socket) = tokio::net::TcpStream::connect(server.addr()).await else {
+            return Err(Failure::new("The grader could not connect to the server."));
+        };
+        let started = std::time::Instant::now();
+        let mut sent = 0;
+        if socket.write_all(head).await.is_err() {
+            return Ok(true);
+        }
+        while sent < MOST && started.elapsed() < wait {
+            let left = wait.saturating_sub(started.elapsed());
+            match tokio::time::timeout(left, socket.write_all(&chunk)).await {
+                Ok(Ok(())) => sent += chunk.len(),
+                // The server closed the connection: our bytes are refused.
+                Ok(Err(_)) => return Ok(true),
+                Err(_) => break,
+            }
+        }
+        Ok(false)
+    })?;
+    if cut_off {
+        return Ok(());
+    }
+    Err(Failure::new(format!(
+        "The grader started the server with `run_with` and a frame limit of {SERVER_FRAME_LIMIT} \
+         bytes, then sent a SET whose value is announced as 536870912 bytes, and kept sending \
+         its data. The server was still taking it when the grader stopped ({} MiB sent, or {} \
+         gone, whichever came first).",
+        MOST >> 20,
+        seconds(wait)
+    ))
+    .sent(head.to_vec())
+    .expected(format!(
+        "the connection closed (with an error reply or none) once {SERVER_FRAME_LIMIT} bytes of \
+         the request had arrived"
+    ))
+    .mistake(LIMITS_NOT_PASSED))
 }
