@@ -179,7 +179,11 @@ pub fn main(root: &Path, rounds: u32, seconds: f64, only: &[Impl]) -> Result<Exi
     for round in 1..=rounds {
         eprintln!("bench: round {round} of {rounds}");
         for mode in modes {
-            for (subject, running) in &servers {
+            // Each round starts with another server, so that none is
+            // always the one measured first (or right after mini-redis).
+            let first = (round as usize - 1) % servers.len();
+            let order = servers[first..].iter().chain(&servers[..first]);
+            for (subject, running) in order {
                 let n = counts[&(subject.clone(), mode)];
                 for (test, sample) in benchmark(running.addr, mode, n)? {
                     samples
@@ -214,7 +218,11 @@ pub fn table(
          | server | mode | test | requests | req/s | spread | p50 ms | x redis-server |\n\
          |---|---|---|---:|---:|---:|---:|---|\n"
     );
-    for ((subject, mode, test), runs) in samples {
+    // By mode, then SET before GET (the order redis-benchmark runs them),
+    // then server.
+    let mut rows: Vec<_> = samples.iter().collect();
+    rows.sort_by_key(|((subject, mode, test), _)| (*mode, test != "SET", subject.clone()));
+    for ((subject, mode, test), runs) in rows {
         let rps: Vec<f64> = runs.iter().map(|s| s.rps).collect();
         let p50: Vec<f64> = runs.iter().map(|s| s.p50).collect();
         let mid = median(&rps);
@@ -243,6 +251,8 @@ pub fn table(
         ));
     }
     for (name, why) in absent {
+        // The first line: the details were printed as they happened.
+        let why = why.lines().next().unwrap_or_default();
         out.push_str(&format!("\n{name}: not measured: {why}"));
     }
     out.push('\n');
@@ -409,8 +419,8 @@ fn start_workspace(root: &Path, which: Impl) -> Result<Running, String> {
     let said = said.join("\n");
     if which == Impl::Chapter6 && said.contains("not written yet") {
         return Err(format!(
-            "not done yet (exercise 6.5 is still a todo!()); `cargo test -p chapter-6` \
-             shows what is left. It said:\n{said}"
+            "not done yet: exercise 6.5 is still a todo!() (`cargo test -p chapter-6` \
+             shows what is left)\n{said}"
         ));
     }
     Err(format!(
