@@ -54,7 +54,10 @@ impl Impl {
     /// The example that starts it.
     pub fn example(self) -> &'static str {
         match self {
-            Impl::Reference | Impl::Chapter6 => "server",
+            // Not `server`, the chapter's name: two examples of one name
+            // overwrite each other in target/release/examples/.
+            Impl::Reference => "reference-server",
+            Impl::Chapter6 => "server",
             Impl::MiniRedis => "mini-redis-server",
         }
     }

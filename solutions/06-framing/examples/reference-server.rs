@@ -3,7 +3,7 @@
 //!
 //! ```console
 //! cargo workbook server --impl reference --port 6380
-//! cargo run --release -p solution-6 --example server -- --port 6380   # the same, by hand
+//! cargo run --release -p solution-6 --example reference-server -- --port 6380   # the same, by hand
 //! redis-cli -p 6380 ping                                             # in another terminal
 //! ```
 //!
@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use tokio::net::TcpListener;
 
-const USAGE: &str = "usage: cargo run --release -p solution-6 --example server -- \
+const USAGE: &str = "usage: cargo run --release -p solution-6 --example reference-server -- \
                      [--port PORT] [--bind ADDR]\n\
                      PORT 0 (the default) picks a free port; ADDR defaults to 127.0.0.1.";
 
