@@ -165,14 +165,25 @@ pub fn main(root: &Path, rounds: u32, seconds: f64, only: &[Impl]) -> Result<Exi
     }
 
     let modes = [Mode::Single, Mode::Pipelined];
+    // A server that fails under load (a learner's may panic at the first
+    // pipeline) leaves the run, with its reason; the others go on.
+    let mut failed: BTreeMap<Subject, String> = BTreeMap::new();
+    let mut fail = |subject: &Subject, why: String| {
+        eprintln!("bench: {}: {why}", subject.name());
+        failed.entry(subject.clone()).or_insert(why);
+    };
     // Request counts, from a short first run of each server in each mode.
     let mut counts = BTreeMap::new();
     for mode in modes {
         for (subject, running) in &servers {
-            let pilot = benchmark(running.addr, mode, mode.pilot_requests())?;
-            let rps = pilot.values().map(|s| s.rps).fold(f64::INFINITY, f64::min);
-            let n = (rps * seconds).clamp(1_000.0, 100_000_000.0) as u64;
-            counts.insert((subject.clone(), mode), n);
+            match benchmark(running.addr, mode, mode.pilot_requests(), 60.0) {
+                Ok(pilot) => {
+                    let rps = pilot.values().map(|s| s.rps).fold(f64::INFINITY, f64::min);
+                    let n = (rps * seconds).clamp(1_000.0, 100_000_000.0) as u64;
+                    counts.insert((subject.clone(), mode), n);
+                }
+                Err(why) => fail(subject, why),
+            }
         }
     }
     let mut samples: BTreeMap<(Subject, Mode, String), Vec<Sample>> = BTreeMap::new();
@@ -184,15 +195,32 @@ pub fn main(root: &Path, rounds: u32, seconds: f64, only: &[Impl]) -> Result<Exi
             let first = (round as usize - 1) % servers.len();
             let order = servers[first..].iter().chain(&servers[..first]);
             for (subject, running) in order {
-                let n = counts[&(subject.clone(), mode)];
-                for (test, sample) in benchmark(running.addr, mode, n)? {
-                    samples
-                        .entry((subject.clone(), mode, test))
-                        .or_default()
-                        .push(sample);
+                let Some(&n) = counts.get(&(subject.clone(), mode)) else {
+                    continue;
+                };
+                // Ten times the planned time, and half a minute to spare.
+                let deadline = 30.0 + 10.0 * seconds;
+                match benchmark(running.addr, mode, n, deadline) {
+                    Ok(tests) => {
+                        for (test, sample) in tests {
+                            samples
+                                .entry((subject.clone(), mode, test))
+                                .or_default()
+                                .push(sample);
+                        }
+                    }
+                    Err(why) => {
+                        fail(subject, format!("failed in round {round}: {why}"));
+                        counts.retain(|(s, _), _| s != subject);
+                    }
                 }
             }
         }
+    }
+    // Only complete series: the ratios pair rounds one to one.
+    samples.retain(|(subject, _, _), _| !failed.contains_key(subject));
+    for (subject, why) in failed {
+        absent.push((subject.name().to_owned(), why));
     }
     drop(servers);
 
@@ -283,8 +311,13 @@ fn on_path(program: &str) -> bool {
 }
 
 /// Runs redis-benchmark against `addr`: SET then GET, `n` requests each.
-/// Returns each test's figures, by name.
-fn benchmark(addr: SocketAddr, mode: Mode, n: u64) -> Result<BTreeMap<String, Sample>, String> {
+/// Returns each test's figures, by name. Gives up after `deadline` seconds.
+fn benchmark(
+    addr: SocketAddr,
+    mode: Mode,
+    n: u64,
+    deadline: f64,
+) -> Result<BTreeMap<String, Sample>, String> {
     let mut command = Command::new("redis-benchmark");
     command
         .args(["-h", &addr.ip().to_string(), "-p", &addr.port().to_string()])
@@ -299,7 +332,7 @@ fn benchmark(addr: SocketAddr, mode: Mode, n: u64) -> Result<BTreeMap<String, Sa
         .map_err(|e| format!("cannot run redis-benchmark: {e}"))?;
     // A server that stops answering would leave redis-benchmark waiting
     // for ever: a generous deadline, then it is stopped.
-    let deadline = Duration::from_secs(120).max(Duration::from_secs_f64(n as f64 / 500.0));
+    let deadline = Duration::from_secs_f64(deadline);
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
