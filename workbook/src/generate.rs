@@ -576,7 +576,12 @@ fn wrap_todo(line: &str) -> Vec<String> {
     pieces
 }
 
-/// The chapter's `Cargo.toml`: the solution's, renamed, with a note.
+/// Ends a line of a solution's `Cargo.toml` that its chapter leaves out:
+/// a dev-dependency of the solution's own tests, which are not copied.
+const SOLUTION_ONLY: &str = "# solution only";
+
+/// The chapter's `Cargo.toml`: the solution's, renamed, with a note, and
+/// without the lines marked [`SOLUTION_ONLY`].
 fn cargo_toml(solution: &str, chapter: &Chapter) -> Result<String, GenError> {
     let from = format!("name = \"{}\"", chapter.solution_package());
     if !solution.lines().any(|l| l.trim() == from) {
@@ -594,6 +599,16 @@ fn cargo_toml(solution: &str, chapter: &Chapter) -> Result<String, GenError> {
     for line in solution.lines() {
         if line.trim() == from {
             lines.push(format!("name = \"{}\"", chapter.package()));
+        } else if line.trim_end().ends_with(SOLUTION_ONLY) {
+            // A dependency of the solution's own tests (not copied to the
+            // chapter): the learner's first build should not pay for it.
+            // Its comment goes with it.
+            while lines
+                .last()
+                .is_some_and(|l| l.trim_start().starts_with('#'))
+            {
+                lines.pop();
+            }
         } else if line.trim_start().starts_with("grader") && line.contains(REFERENCE_FEATURE) {
             // Only solutions record transcripts; learners get the plain
             // grader (and no insta). The comment above the line goes too.
@@ -761,6 +776,37 @@ mod listing_tests {
         assert!(
             shown.contains("\\\n"),
             "the todo! message is continued: {shown}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod cargo_toml_tests {
+    use super::*;
+
+    #[test]
+    fn solution_only_lines_and_their_comments_stay_out_of_the_chapter() {
+        let chapter = grader::manifest::MANIFEST
+            .chapter(6)
+            .expect("chapter 6")
+            .clone();
+        let solution = format!(
+            "[package]\nname = \"{}\"\n\n[dev-dependencies]\n\
+             # recorded transcripts\n\
+             grader = {{ workspace = true, {REFERENCE_FEATURE} }}\n\
+             # for the load test\n\
+             libc = \"0.2\" {SOLUTION_ONLY}\n\
+             tokio-stream = \"0.1\"\n",
+            chapter.solution_package()
+        );
+        let out = cargo_toml(&solution, &chapter).expect("a chapter Cargo.toml");
+        assert!(!out.contains("libc"), "{out}");
+        assert!(!out.contains("load test"), "{out}");
+        assert!(out.contains("grader.workspace = true"), "{out}");
+        assert!(out.contains("tokio-stream"), "{out}");
+        assert!(
+            out.contains(&format!("name = \"{}\"", chapter.package())),
+            "{out}"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! The `workbook` command's library: everything it does, testable without
 //! a terminal. `main.rs` only parses arguments and prints.
 
+pub mod bench;
 pub mod book;
 pub mod class;
 pub mod classroom;
@@ -13,6 +14,7 @@ pub mod hint;
 pub mod live;
 pub mod redis_cli;
 pub mod reset;
+pub mod server;
 pub mod solution;
 pub mod state;
 pub mod watch;

@@ -12,8 +12,8 @@ use grader::results::ExerciseStatus;
 use workbook::exercises::{self, Target};
 use workbook::grading_files::{self, Difference, GradingFiles};
 use workbook::{
-    book, class, classroom, doctor, generate, grade, hint, live, reset, solution, state, watch,
-    workspace,
+    bench, book, class, classroom, doctor, generate, grade, hint, live, reset, server, solution,
+    state, watch, workspace,
 };
 
 #[derive(Parser)]
@@ -106,6 +106,45 @@ enum Command {
             value_name = "COMMAND"
         )]
         words: Vec<String>,
+    },
+    /// Starts a Redis server to compare yours with, until Ctrl-C.
+    ///
+    /// `reference` is chapter 6's reference solution, `chapter-6` your own
+    /// chapter-6 server, `mini-redis` stock mini-redis 0.4: each a release
+    /// build of an example in this workspace (`cargo run --release -p …
+    /// --example …`). Talk to it with `cargo workbook cli --port PORT` or
+    /// `redis-cli -p PORT`.
+    Server {
+        /// Which server.
+        #[arg(long = "impl", value_enum, default_value = "reference")]
+        which: server::Impl,
+        /// The port to listen on (0: a free one, printed).
+        #[arg(short, long, default_value_t = 6380)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
+    /// Measures the servers with redis-benchmark, side by side.
+    ///
+    /// The reference server, your chapter-6 server, mini-redis and
+    /// redis-server (when installed), all in one run: SET and GET from 50
+    /// clients, without pipelining and with 16-command pipelines, in
+    /// interleaved rounds; prints requests per second, p50 latency and
+    /// each server's ratio to redis-server. Needs `redis-benchmark` (Debian
+    /// and Ubuntu: `sudo apt-get install redis-tools`).
+    Bench {
+        /// How many interleaved rounds (the table shows their median).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+        rounds: u32,
+        /// About how long each measurement runs, in seconds (request
+        /// counts are sized from a short first run of each server).
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+        /// Only these servers (default: all; redis-server is always
+        /// measured when installed, as the yardstick).
+        #[arg(long = "impl", value_enum)]
+        only: Vec<server::Impl>,
     },
     /// Checks this machine is ready, and says how to fix what is not.
     ///
@@ -498,6 +537,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::FAILURE
             })
         }
+        Command::Server { which, port, bind } => server::main(&root, which, bind, port),
+        Command::Bench {
+            rounds,
+            seconds,
+            only,
+        } => bench::main(&root, rounds, seconds, &only),
         Command::Dev(Dev::Gen { check, chapter }) => gen_cmd(&root, &manifest, check, chapter),
         Command::Dev(Dev::BookCheck { no_build }) => book_check(&root, &manifest, no_build),
         Command::Class { .. }

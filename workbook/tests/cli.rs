@@ -35,8 +35,8 @@ fn help_keeps_maintainers_tools_under_dev() {
     assert_eq!(
         verbs(&help),
         [
-            "grade", "watch", "hint", "reset", "solution", "cli", "doctor", "report", "class",
-            "join", "leave", "submit", "overlay", "dev", "help"
+            "grade", "watch", "hint", "reset", "solution", "cli", "server", "bench", "doctor",
+            "report", "class", "join", "leave", "submit", "overlay", "dev", "help"
         ],
         "{help}"
     );

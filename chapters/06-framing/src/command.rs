@@ -5,6 +5,8 @@
 //! [`Command`], or into the error reply redis-server 7 sends for it, byte
 //! for byte; [`Command::apply`] runs it on the store.
 
+use std::mem::take;
+
 use bytes::Bytes;
 
 use crate::db::Db;
@@ -57,22 +59,31 @@ impl Command {
                 }
             }
         }
-        let name = words[0].to_ascii_lowercase();
-        let command = match (name.as_slice(), words.len() - 1) {
-            (b"ping", 0) => Command::Ping(None),
-            (b"ping", 1) => Command::Ping(Some(words[1].clone())),
-            (b"get", 1) => Command::Get(words[1].clone()),
-            (b"set", 2) => Command::Set(words[1].clone(), words[2].clone()),
+        // Command names are case-insensitive. Compared in place: this runs
+        // for every request, and a lowercased copy would cost an
+        // allocation each time.
+        let name = ["ping", "get", "set"]
+            .into_iter()
+            .find(|name| words[0].eq_ignore_ascii_case(name.as_bytes()));
+        // The arguments are moved out (`take` leaves an empty `Bytes`
+        // behind), not cloned: cloning a `Bytes` that owns its buffer alone
+        // makes it share the buffer, which costs an allocation.
+        let command = match (name, &mut words[1..]) {
+            (Some("ping"), []) => Command::Ping(None),
+            (Some("ping"), [message]) => Command::Ping(Some(take(message))),
+            (Some("get"), [key]) => Command::Get(take(key)),
+            (Some("set"), [key, value]) => Command::Set(take(key), take(value)),
             // Redis's SET takes options (EX, NX, …); this one takes none,
             // and Redis answers options it does not know this way.
-            (b"set", n) if n > 2 => return Err(Refusal::Reply(error("ERR syntax error"))),
-            (b"ping" | b"get" | b"set", _) => {
-                let name = String::from_utf8_lossy(&name);
+            (Some("set"), [_, _, _, ..]) => {
+                return Err(Refusal::Reply(error("ERR syntax error")));
+            }
+            (Some(name), _) => {
                 return Err(Refusal::Reply(error(&format!(
                     "ERR wrong number of arguments for '{name}' command"
                 ))));
             }
-            _ => return Err(Refusal::Reply(unknown(&words))),
+            (None, _) => return Err(Refusal::Reply(unknown(&words))),
         };
         Ok(command)
     }

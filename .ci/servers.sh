@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `workbook server` and `workbook bench`, end to end, bounded: one round of
+# short runs (asserting every server answered and the table printed, not
+# how fast anything was: speed is bench/servers.sh's business), then the
+# reference server started and stopped with Ctrl-C, leaving no process.
+# On a pristine checkout the chapter-6 stub must be reported as not done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v redis-benchmark >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
+    apt-get update && apt-get install -y redis-server redis-tools
+fi
+cargo build -q -p workbook
+workbook=target/debug/workbook
+out=$(mktemp)
+log=$(mktemp)
+trap 'rm -f "$out" "$log"' EXIT
+
+# 1. The benchmark: one round, about 0.2 s per test.
+timeout 1200 "$workbook" bench --rounds 1 --seconds 0.2 >"$out"
+cat "$out"
+grep -q '^| server | mode | test |' "$out" || { echo "servers.sh: no table" >&2; exit 1; }
+for server in reference mini-redis redis-server; do
+    for mode in 'no pipelining' '-P 16'; do
+        for test in SET GET; do
+            grep -qF "| $server | $mode | $test |" "$out" ||
+                { echo "servers.sh: no '$server, $mode, $test' row: that server did not answer" >&2; exit 1; }
+        done
+    done
+done
+grep -q '^chapter-6: not measured: not done yet' "$out" ||
+    { echo "servers.sh: the chapter-6 stub was not reported as not done" >&2; exit 1; }
+
+# 2. `workbook server`: starts, answers redis-cli, stops on SIGINT with
+#    exit 0, and leaves no server behind.
+timeout 600 "$workbook" server --impl reference --port 0 >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+    grep -q "listening on" "$log" && break
+    sleep 0.5
+done
+addr=$(sed -n 's/.*listening on \([0-9.]*:[0-9]*\);.*/\1/p' "$log")
+[ -n "$addr" ] || { echo "servers.sh: workbook server did not start:" >&2; cat "$log" >&2; exit 1; }
+reply=$(timeout 10 redis-cli -h "${addr%:*}" -p "${addr##*:}" ping)
+[ "$reply" = PONG ] || { echo "servers.sh: redis-cli ping got '$reply'" >&2; exit 1; }
+child=$(pgrep -P "$pid" || true)
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+cat "$log"
+[ "$rc" -eq 0 ] || { echo "servers.sh: workbook server exited with $rc on SIGINT" >&2; exit 1; }
+if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+    echo "servers.sh: the server process $child outlived workbook server" >&2
+    exit 1
+fi
+echo "servers.sh: every server answered; workbook server stopped cleanly"
