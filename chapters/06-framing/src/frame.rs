@@ -95,7 +95,10 @@ pub fn get_line<'a>(src: &mut Cursor<&'a [u8]>) -> Result<&'a [u8], ParseError> 
     // `\r\n` then costs a bounded search per read, not one that grows
     // with everything it has sent.
     let window = &rest[..rest.len().min(MAX_LINE_LEN + 2)];
-    let Some(end) = window.windows(2).position(|w| w == b"\r\n") else {
+    let Some(end) = window
+        .windows(2)
+        .position(|pair| pair[0] == b'\r' && pair[1] == b'\n')
+    else {
         return if window.len() == MAX_LINE_LEN + 2 {
             Err(protocol(format!("a line longer than {MAX_LINE_LEN} bytes")))
         } else {
@@ -110,15 +113,43 @@ pub fn get_line<'a>(src: &mut Cursor<&'a [u8]>) -> Result<&'a [u8], ParseError> 
 /// is not one, or does not fit.
 pub fn get_decimal(src: &mut Cursor<&[u8]>) -> Result<i64, ParseError> {
     let line = get_line(src)?;
-    std::str::from_utf8(line)
-        .ok()
-        .and_then(|text| text.parse::<i64>().ok())
-        .ok_or_else(|| {
-            protocol(format!(
-                "not a 64-bit number: {:?}",
-                line.escape_ascii().to_string()
-            ))
-        })
+    let invalid = || {
+        protocol(format!(
+            "not a 64-bit number: {:?}",
+            line.escape_ascii().to_string()
+        ))
+    };
+    // Read straight from the bytes (a sign, then at least one digit), as
+    // `str::parse::<i64>` would but without checking UTF-8 first: every
+    // request has several of these lines. `checked_*` turns an overflow
+    // into an error; a negative number is built downwards so that
+    // `i64::MIN` fits.
+    let (negative, digits) = match line {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, line),
+    };
+    if digits.is_empty() {
+        return Err(invalid());
+    }
+    let mut n: i64 = 0;
+    for &byte in digits {
+        if !byte.is_ascii_digit() {
+            return Err(invalid());
+        }
+        let digit = i64::from(byte - b'0');
+        n = n
+            .checked_mul(10)
+            .and_then(|n| {
+                if negative {
+                    n.checked_sub(digit)
+                } else {
+                    n.checked_add(digit)
+                }
+            })
+            .ok_or_else(invalid)?;
+    }
+    Ok(n)
 }
 // ANCHOR_END: helpers
 

@@ -38,7 +38,7 @@ pub enum Refusal {
 impl Command {
     /// The command `frame` asks for, or how to refuse it.
     pub fn from_frame(frame: Frame) -> Result<Command, Refusal> {
-        let items = match frame {
+        let mut items = match frame {
             Frame::Array(items) if !items.is_empty() => items,
             other => {
                 return Err(Refusal::Close(Frame::Error(format!(
@@ -47,32 +47,31 @@ impl Command {
                 ))));
             }
         };
-        let mut words = Vec::with_capacity(items.len());
-        for item in items {
-            match item {
-                Frame::Bulk(word) => words.push(word),
-                other => {
-                    return Err(Refusal::Close(Frame::Error(format!(
-                        "ERR Protocol error: expected '$', got '{}'",
-                        type_byte(&other)
-                    ))));
-                }
-            }
+        // Every word must be a bulk string. The words are then read where
+        // they are, in the array: no second `Vec` for every request.
+        if let Some(other) = items.iter().find(|item| !matches!(item, Frame::Bulk(_))) {
+            return Err(Refusal::Close(Frame::Error(format!(
+                "ERR Protocol error: expected '$', got '{}'",
+                type_byte(other)
+            ))));
         }
-        // Command names are case-insensitive. Compared in place: this runs
-        // for every request, and a lowercased copy would cost an
-        // allocation each time.
+        let [Frame::Bulk(first), args @ ..] = &mut items[..] else {
+            unreachable!("the array is not empty, and holds only bulk strings")
+        };
+        // Command names are case-insensitive. Compared in place: a
+        // lowercased copy would cost an allocation each time.
         let name = ["ping", "get", "set"]
             .into_iter()
-            .find(|name| words[0].eq_ignore_ascii_case(name.as_bytes()));
+            .find(|name| first.eq_ignore_ascii_case(name.as_bytes()));
         // The arguments are moved out (`take` leaves an empty `Bytes`
         // behind), not cloned: cloning a `Bytes` that owns its buffer alone
         // makes it share the buffer, which costs an allocation.
-        let command = match (name, &mut words[1..]) {
+        use Frame::Bulk as B;
+        let command = match (name, args) {
             (Some("ping"), []) => Command::Ping(None),
-            (Some("ping"), [message]) => Command::Ping(Some(take(message))),
-            (Some("get"), [key]) => Command::Get(take(key)),
-            (Some("set"), [key, value]) => Command::Set(take(key), take(value)),
+            (Some("ping"), [B(message)]) => Command::Ping(Some(take(message))),
+            (Some("get"), [B(key)]) => Command::Get(take(key)),
+            (Some("set"), [B(key), B(value)]) => Command::Set(take(key), take(value)),
             // Redis's SET takes options (EX, NX, …); this one takes none,
             // and Redis answers options it does not know this way.
             (Some("set"), [_, _, _, ..]) => {
@@ -83,7 +82,17 @@ impl Command {
                     "ERR wrong number of arguments for '{name}' command"
                 ))));
             }
-            (None, _) => return Err(Refusal::Reply(unknown(&words))),
+            (None, _) => {
+                // Rare: the words are gathered only to quote them back.
+                let words: Vec<&[u8]> = items
+                    .iter()
+                    .filter_map(|item| match item {
+                        B(word) => Some(&word[..]),
+                        _ => None,
+                    })
+                    .collect();
+                return Err(Refusal::Reply(unknown(&words)));
+            }
         };
         Ok(command)
     }
@@ -111,11 +120,11 @@ fn error(text: &str) -> Frame {
 /// builds it: the name (at most 128 bytes), then the arguments, quoted,
 /// until 128 bytes of them are written; each word ends at a NUL byte (C
 /// strings), and CR and LF become spaces, so the reply stays one line.
-fn unknown(words: &[Bytes]) -> Frame {
+fn unknown(words: &[&[u8]]) -> Frame {
     fn c_string(word: &[u8]) -> &[u8] {
         &word[..word.iter().position(|&b| b == 0).unwrap_or(word.len())]
     }
-    let name = c_string(&words[0]);
+    let name = c_string(words[0]);
     let mut args = Vec::new();
     for word in &words[1..] {
         if args.len() >= 128 {

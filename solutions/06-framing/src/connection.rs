@@ -166,40 +166,71 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// [`Connection::flush`].
     pub async fn write_frame(&mut self, frame: &Frame) -> io::Result<()> {
         // exercise: write-frame
+        /// `kind`, the number `n` and `\r\n`, written on the stack: no
+        /// `String` to allocate for every reply. The digits are written
+        /// from the end of `buffer` backwards, as dividing by ten yields
+        /// them; 24 bytes hold a type byte, the 20 characters of
+        /// "-9223372036854775808" and `\r\n`.
+        fn header(kind: u8, n: i64, buffer: &mut [u8; 24]) -> &[u8] {
+            let mut start = buffer.len() - 2;
+            buffer[start..].copy_from_slice(b"\r\n");
+            // `unsigned_abs`, because `-i64::MIN` does not fit an `i64`.
+            let mut rest = n.unsigned_abs();
+            loop {
+                start -= 1;
+                buffer[start] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+                if rest == 0 {
+                    break;
+                }
+            }
+            if n < 0 {
+                start -= 1;
+                buffer[start] = b'-';
+            }
+            start -= 1;
+            buffer[start] = kind;
+            &buffer[start..]
+        }
+
+        let mut digits = [0u8; 24];
         match frame {
             Frame::Simple(text) => {
                 self.stream.write_all(b"+").await?;
                 self.stream.write_all(text.as_bytes()).await?;
+                self.stream.write_all(b"\r\n").await
             }
             Frame::Error(text) => {
                 self.stream.write_all(b"-").await?;
                 self.stream.write_all(text.as_bytes()).await?;
+                self.stream.write_all(b"\r\n").await
             }
-            Frame::Integer(n) => {
-                // Up to 20 characters: "-9223372036854775808".
-                self.stream.write_all(format!(":{n}").as_bytes()).await?;
-            }
+            Frame::Integer(n) => self.stream.write_all(header(b':', *n, &mut digits)).await,
             Frame::Bulk(data) => {
-                let header = format!("${}\r\n", data.len());
-                self.stream.write_all(header.as_bytes()).await?;
+                // A length always fits an `i64`: no slice is that long.
+                let len = data.len() as i64;
+                self.stream
+                    .write_all(header(b'$', len, &mut digits))
+                    .await?;
                 // `write_all`, never `write`: one `write` may take only
                 // part of a big value.
                 self.stream.write_all(data).await?;
+                self.stream.write_all(b"\r\n").await
             }
-            Frame::Null => self.stream.write_all(b"$-1").await?,
+            Frame::Null => self.stream.write_all(b"$-1\r\n").await,
             Frame::Array(items) => {
-                let header = format!("*{}", items.len());
-                self.stream.write_all(header.as_bytes()).await?;
-                self.stream.write_all(b"\r\n").await?;
+                let len = items.len() as i64;
+                self.stream
+                    .write_all(header(b'*', len, &mut digits))
+                    .await?;
                 for item in items {
                     // An `async fn` that calls itself must box the call:
                     // its future would otherwise contain itself.
                     Box::pin(self.write_frame(item)).await?;
                 }
-                return Ok(());
+                Ok(())
             }
         }
-        self.stream.write_all(b"\r\n").await
         // end exercise: write-frame
     }
     // ANCHOR_END: write_frame

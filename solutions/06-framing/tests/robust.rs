@@ -461,6 +461,52 @@ mod property {
     /// How many cases each property tries.
     const CASES: usize = 20_000;
 
+    /// `get_decimal` reads digits straight from the bytes; it must agree
+    /// with `str::parse::<i64>` on every line: the edges (signs alone,
+    /// `i64::MIN`, one past `i64::MAX`, leading zeros) and random lines
+    /// of signs, digits and other bytes.
+    #[test]
+    fn get_decimal_agrees_with_str_parse() {
+        let mut lines: Vec<Vec<u8>> = [
+            "",
+            "-",
+            "+",
+            "0",
+            "-0",
+            "+0",
+            "007",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "9223372036854775807",
+            "9223372036854775808",
+            "+9223372036854775807",
+            "99999999999999999999",
+            "1 ",
+            " 1",
+            "--1",
+            "+-1",
+            "1-",
+        ]
+        .iter()
+        .map(|line| line.as_bytes().to_vec())
+        .collect();
+        let mut rng = Rng::new(SEED ^ 2);
+        for _ in 0..CASES {
+            let len = rng.range(0..22);
+            let line = (0..len).map(|_| *rng.pick(b"-+0123456789 x\xff")).collect();
+            lines.push(line);
+        }
+        for line in lines {
+            let mut bytes = line.clone();
+            bytes.extend_from_slice(b"\r\n");
+            let got = solution_6::get_decimal(&mut Cursor::new(&bytes[..])).ok();
+            let want = std::str::from_utf8(&line)
+                .ok()
+                .and_then(|text| text.parse::<i64>().ok());
+            assert_eq!(got, want, "line {:?}", line.escape_ascii().to_string());
+        }
+    }
+
     fn resp(frame: Frame) -> Resp {
         match frame {
             Frame::Simple(s) => Resp::Simple(s),
@@ -612,6 +658,56 @@ mod property {
                 assert_eq!(got.len(), frames.len(), "{shown}");
                 assert_eq!(end, Ok(()), "{shown}");
             }
+        }
+    }
+
+    fn frame(resp: Resp) -> Frame {
+        match resp {
+            Resp::Simple(s) => Frame::Simple(s),
+            Resp::Error(s) => Frame::Error(s),
+            Resp::Integer(n) => Frame::Integer(n),
+            Resp::Bulk(b) => Frame::Bulk(b),
+            Resp::Null => Frame::Null,
+            Resp::Array(items) => Frame::Array(items.into_iter().map(frame).collect()),
+        }
+    }
+
+    /// `write_frame` writes lengths and integers digit by digit on the
+    /// stack; it must write exactly the bytes the grader's model encodes
+    /// (with `format!`): for the integers at the edges (`i64::MIN`, whose
+    /// absolute value does not fit an `i64`, zero, ten and its powers) and
+    /// for random frames of every kind.
+    #[test]
+    fn write_frame_writes_what_the_model_encodes() {
+        let mut rng = Rng::new(SEED ^ 3);
+        let edges = [i64::MIN, i64::MIN + 1, -10, -9, -1, 0, 1, 9, 10, 99, 100];
+        let mut frames: Vec<Resp> = edges
+            .into_iter()
+            .chain([i64::MAX - 1, i64::MAX])
+            .map(Resp::Integer)
+            .collect();
+        frames.extend((0..CASES / 10).map(|_| model::frame(&mut rng, 3)));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        for want in frames {
+            let (ours, mut theirs) = tokio::io::duplex(1 << 20);
+            let written = runtime.block_on(async {
+                use tokio::io::AsyncReadExt;
+                let mut connection = Connection::new(ours);
+                connection.write_frame(&frame(want.clone())).await?;
+                connection.flush().await?;
+                drop(connection);
+                let mut written = Vec::new();
+                theirs.read_to_end(&mut written).await?;
+                io::Result::Ok(written)
+            });
+            let written = written.expect("a pipe in memory does not fail");
+            assert_eq!(
+                written.escape_ascii().to_string(),
+                model::encode(&want).escape_ascii().to_string(),
+                "{want:?}"
+            );
         }
     }
 
