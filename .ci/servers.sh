@@ -15,9 +15,26 @@ out=$(mktemp)
 log=$(mktemp)
 trap 'rm -f "$out" "$log"' EXIT
 
-# 1. The benchmark: one round, about 0.2 s per test.
-timeout 1200 "$workbook" bench --rounds 1 --seconds 0.2 >"$out"
+# 1. The benchmark: one round, about 0.2 s per test. While it runs, the
+#    reference server it started must have the one worker thread the table
+#    says every Tokio server gets (TOKIO_WORKER_THREADS=1, the default).
+timeout 1200 "$workbook" bench --rounds 1 --seconds 0.2 >"$out" &
+bench=$!
+threads=
+for _ in $(seq 1200); do
+    server=$(pgrep -f 'examples/reference-server --port 0' | head -1 || true)
+    if [ -n "$server" ]; then
+        threads=$(tr '\0' '\n' <"/proc/$server/environ" 2>/dev/null | sed -n 's/^TOKIO_WORKER_THREADS=//p' || true)
+        [ -n "$threads" ] && break
+    fi
+    kill -0 "$bench" 2>/dev/null || break
+    sleep 0.5
+done
+wait "$bench"
 cat "$out"
+[ "$threads" = 1 ] || { echo "servers.sh: the reference ran with TOKIO_WORKER_THREADS='$threads', not 1" >&2; exit 1; }
+grep -qF 'The Tokio servers ran with one worker thread' "$out" ||
+    { echo "servers.sh: the table does not say how many threads the servers had" >&2; exit 1; }
 grep -q '^| server | mode | test |' "$out" || { echo "servers.sh: no table" >&2; exit 1; }
 for server in reference mini-redis redis-server; do
     for mode in 'no pipelining' '-P 16'; do

@@ -104,7 +104,16 @@ impl Drop for Running {
 }
 
 /// Runs the whole benchmark and prints the table.
-pub fn main(root: &Path, rounds: u32, seconds: f64, only: &[Impl]) -> Result<ExitCode, String> {
+///
+/// `threads` is the number of worker threads each Tokio server gets (0:
+/// Tokio's default, one per core).
+pub fn main(
+    root: &Path,
+    rounds: u32,
+    seconds: f64,
+    only: &[Impl],
+    threads: usize,
+) -> Result<ExitCode, String> {
     if !(seconds > 0.0 && seconds <= 600.0) {
         return Err("--seconds takes a number of seconds above 0 (and at most 600)".to_owned());
     }
@@ -131,7 +140,7 @@ pub fn main(root: &Path, rounds: u32, seconds: f64, only: &[Impl]) -> Result<Exi
             which.package(),
             which.example()
         );
-        match start_workspace(root, which) {
+        match start_workspace(root, which, threads) {
             Ok(running) => servers.push((Subject::Workspace(which), running)),
             Err(why) => absent.push((which.name().to_owned(), why)),
         }
@@ -226,7 +235,7 @@ pub fn main(root: &Path, rounds: u32, seconds: f64, only: &[Impl]) -> Result<Exi
 
     println!(
         "{}",
-        table(&samples, &counts, rounds, seconds, &absent).trim_end()
+        table(&samples, &counts, rounds, seconds, threads, &absent).trim_end()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -237,11 +246,19 @@ pub fn table(
     counts: &BTreeMap<(Subject, Mode), u64>,
     rounds: u32,
     seconds: f64,
+    threads: usize,
     absent: &[(String, String)],
 ) -> String {
+    let threads = match threads {
+        0 => "Tokio's default number of worker threads (one per core)".to_owned(),
+        1 => "one worker thread, as redis-server runs its commands on one (TOKIO_WORKER_THREADS=1)"
+            .to_owned(),
+        n => format!("{n} worker threads (TOKIO_WORKER_THREADS={n})"),
+    };
     let mut out = format!(
         "redis-benchmark -c {CLIENTS} -t set,get, {rounds} interleaved round(s) of about {seconds} s \
          per test; medians, spread = (max - min) / median.\n\
+         The Tokio servers ran with {threads}.\n\
          Ratio: the server's requests/s over redis-server's in the same round (median, min-max).\n\n\
          | server | mode | test | requests | req/s | spread | p50 ms | x redis-server |\n\
          |---|---|---|---:|---:|---:|---:|---|\n"
@@ -403,9 +420,17 @@ pub fn parse_csv(output: &str) -> BTreeMap<String, Sample> {
 }
 
 /// Builds `which` in release mode and starts it on a free port.
-fn start_workspace(root: &Path, which: Impl) -> Result<Running, String> {
+/// With `threads` worker threads: `TOKIO_WORKER_THREADS`, which
+/// `#[tokio::main]` reads, so every server gets the same without a flag of
+/// its own (0 leaves Tokio's default).
+fn start_workspace(root: &Path, which: Impl, threads: usize) -> Result<Running, String> {
     let binary = build(root, which)?;
-    let mut child = Command::new(&binary)
+    let mut command = Command::new(&binary);
+    command.env_remove("TOKIO_WORKER_THREADS");
+    if threads > 0 {
+        command.env("TOKIO_WORKER_THREADS", threads.to_string());
+    }
+    let mut child = command
         .args(["--port", "0"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -145,6 +145,12 @@ enum Command {
         /// measured when installed, as the yardstick).
         #[arg(long = "impl", value_enum)]
         only: Vec<server::Impl>,
+        /// Worker threads for each Tokio server (TOKIO_WORKER_THREADS).
+        /// 1 by default: redis-server runs its commands on one thread, and
+        /// the benchmark client needs a core too. 0 leaves Tokio's default,
+        /// one per core.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
     },
     /// Checks this machine is ready, and says how to fix what is not.
     ///
@@ -542,7 +548,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             rounds,
             seconds,
             only,
-        } => bench::main(&root, rounds, seconds, &only),
+            threads,
+        } => bench::main(&root, rounds, seconds, &only, threads),
         Command::Dev(Dev::Gen { check, chapter }) => gen_cmd(&root, &manifest, check, chapter),
         Command::Dev(Dev::BookCheck { no_build }) => book_check(&root, &manifest, no_build),
         Command::Class { .. }
