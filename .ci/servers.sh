@@ -17,7 +17,8 @@ trap 'rm -f "$out" "$log"' EXIT
 
 # 1. The benchmark: one round, about 0.2 s per test. While it runs, the
 #    reference server it started must have the one worker thread the table
-#    says every Tokio server gets (TOKIO_WORKER_THREADS=1, the default).
+#    says every Tokio server gets (TOKIO_WORKER_THREADS=1, the default),
+#    on the one CPU the table names.
 timeout 1200 "$workbook" bench --rounds 1 --seconds 0.2 >"$out" &
 bench=$!
 threads=
@@ -25,6 +26,7 @@ for _ in $(seq 1200); do
     server=$(pgrep -f 'examples/reference-server --port 0' | head -1 || true)
     if [ -n "$server" ]; then
         threads=$(tr '\0' '\n' <"/proc/$server/environ" 2>/dev/null | sed -n 's/^TOKIO_WORKER_THREADS=//p' || true)
+        cpus=$(taskset -cp "$server" 2>/dev/null | sed -n 's/.*affinity list: //p' || true)
         [ -n "$threads" ] && break
     fi
     kill -0 "$bench" 2>/dev/null || break
@@ -35,6 +37,15 @@ cat "$out"
 [ "$threads" = 1 ] || { echo "servers.sh: the reference ran with TOKIO_WORKER_THREADS='$threads', not 1" >&2; exit 1; }
 grep -qF 'The Tokio servers ran with one worker thread' "$out" ||
     { echo "servers.sh: the table does not say how many threads the servers had" >&2; exit 1; }
+# On two or more CPUs with taskset, the server is pinned to one CPU (and
+# the client to another), and the table says so.
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+    case $cpus in
+    '' | *[!0-9]*) { echo "servers.sh: the reference was not pinned to one CPU: '$cpus'" >&2; exit 1; } ;;
+    esac
+    grep -qF "Each server ran on CPU $cpus and redis-benchmark on CPU" "$out" ||
+        { echo "servers.sh: the table does not say the server ran on CPU $cpus" >&2; exit 1; }
+fi
 grep -q '^| server | mode | test |' "$out" || { echo "servers.sh: no table" >&2; exit 1; }
 for server in reference mini-redis redis-server; do
     for mode in 'no pipelining' '-P 16'; do

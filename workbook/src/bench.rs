@@ -29,6 +29,101 @@ pub const PIPELINE: u32 = 16;
 /// How long a server may take to say where it listens.
 const STARTUP: Duration = Duration::from_secs(20);
 
+/// How the servers and the client run: the same for every server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setup {
+    /// Worker threads for each Tokio server, through `TOKIO_WORKER_THREADS`
+    /// (0: Tokio's default, one per core).
+    pub threads: usize,
+    /// The CPU the server runs on and the CPU redis-benchmark runs on, when
+    /// they are pinned (`taskset -c`): then neither takes the other's core,
+    /// and the rounds vary much less.
+    pub pin: Option<(usize, usize)>,
+}
+
+impl Setup {
+    /// `threads` worker threads; pinned when `pin` asks for it and this
+    /// machine can: Linux's `taskset` on the PATH and two CPUs this
+    /// process may use (the first two of them).
+    pub fn new(threads: usize, pin: bool) -> Setup {
+        let cpus = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                let list = status
+                    .lines()
+                    .find_map(|line| line.strip_prefix("Cpus_allowed_list:"))?;
+                Some(cpu_list(list))
+            })
+            .unwrap_or_default();
+        let pin = match cpus[..] {
+            [server, client, ..] if pin && on_path("taskset") => Some((server, client)),
+            _ => None,
+        };
+        Setup { threads, pin }
+    }
+
+    /// `program`, on the server's CPU when pinned.
+    fn server(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        pinned(program, self.pin.map(|(server, _)| server))
+    }
+
+    /// `program`, on the client's CPU when pinned.
+    fn client(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        pinned(program, self.pin.map(|(_, client)| client))
+    }
+
+    /// The lines above the table that say how the run was set up.
+    fn describe(&self) -> String {
+        let threads = match self.threads {
+            0 => "Tokio's default number of worker threads (one per core)".to_owned(),
+            1 => "one worker thread, as redis-server runs its commands on one \
+                  (TOKIO_WORKER_THREADS=1)"
+                .to_owned(),
+            n => format!("{n} worker threads (TOKIO_WORKER_THREADS={n})"),
+        };
+        let pin = match self.pin {
+            Some((server, client)) => format!(
+                "Each server ran on CPU {server} and redis-benchmark on CPU {client} \
+                 (taskset -c): neither takes the other's core."
+            ),
+            None => "Not pinned to CPUs (--no-pin, or no taskset or second CPU here): \
+                     the client and the server share the cores."
+                .to_owned(),
+        };
+        format!("The Tokio servers ran with {threads}.\n{pin}\n")
+    }
+}
+
+/// `program` run through `taskset -c CPU` when `cpu` is given. `taskset`
+/// replaces itself with the program, so the process is the program's.
+fn pinned(program: impl AsRef<std::ffi::OsStr>, cpu: Option<usize>) -> Command {
+    match cpu {
+        Some(cpu) => {
+            let mut command = Command::new("taskset");
+            command.args(["-c", &cpu.to_string()]).arg(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
+/// The CPUs of a list such as `0-3,8,10-11`, in order; nothing when the
+/// list does not parse.
+pub fn cpu_list(list: &str) -> Vec<usize> {
+    let mut cpus = Vec::new();
+    for part in list.trim().split(',') {
+        let range = match part.split_once('-') {
+            Some((first, last)) => first.trim().parse().ok().zip(last.trim().parse().ok()),
+            None => part.trim().parse::<usize>().ok().map(|cpu| (cpu, cpu)),
+        };
+        let Some((first, last)) = range else {
+            return Vec::new();
+        };
+        cpus.extend(first..=last);
+    }
+    cpus
+}
+
 /// One way of sending requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Mode {
@@ -104,15 +199,12 @@ impl Drop for Running {
 }
 
 /// Runs the whole benchmark and prints the table.
-///
-/// `threads` is the number of worker threads each Tokio server gets (0:
-/// Tokio's default, one per core).
 pub fn main(
     root: &Path,
     rounds: u32,
     seconds: f64,
     only: &[Impl],
-    threads: usize,
+    setup: Setup,
 ) -> Result<ExitCode, String> {
     if !(seconds > 0.0 && seconds <= 600.0) {
         return Err("--seconds takes a number of seconds above 0 (and at most 600)".to_owned());
@@ -140,13 +232,13 @@ pub fn main(
             which.package(),
             which.example()
         );
-        match start_workspace(root, which, threads) {
+        match start_workspace(root, which, &setup) {
             Ok(running) => servers.push((Subject::Workspace(which), running)),
             Err(why) => absent.push((which.name().to_owned(), why)),
         }
     }
     if on_path("redis-server") {
-        match start_redis() {
+        match start_redis(&setup) {
             Ok(running) => servers.push((Subject::Redis, running)),
             Err(why) => absent.push(("redis-server".to_owned(), why)),
         }
@@ -185,7 +277,7 @@ pub fn main(
     let mut counts = BTreeMap::new();
     for mode in modes {
         for (subject, running) in &servers {
-            match benchmark(running.addr, mode, mode.pilot_requests(), 60.0) {
+            match benchmark(&setup, running.addr, mode, mode.pilot_requests(), 60.0) {
                 Ok(pilot) => {
                     let rps = pilot.values().map(|s| s.rps).fold(f64::INFINITY, f64::min);
                     let n = (rps * seconds).clamp(1_000.0, 100_000_000.0) as u64;
@@ -209,7 +301,7 @@ pub fn main(
                 };
                 // Ten times the planned time, and half a minute to spare.
                 let deadline = 30.0 + 10.0 * seconds;
-                match benchmark(running.addr, mode, n, deadline) {
+                match benchmark(&setup, running.addr, mode, n, deadline) {
                     Ok(tests) => {
                         for (test, sample) in tests {
                             samples
@@ -235,7 +327,7 @@ pub fn main(
 
     println!(
         "{}",
-        table(&samples, &counts, rounds, seconds, threads, &absent).trim_end()
+        table(&samples, &counts, rounds, seconds, &setup, &absent).trim_end()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -246,19 +338,14 @@ pub fn table(
     counts: &BTreeMap<(Subject, Mode), u64>,
     rounds: u32,
     seconds: f64,
-    threads: usize,
+    setup: &Setup,
     absent: &[(String, String)],
 ) -> String {
-    let threads = match threads {
-        0 => "Tokio's default number of worker threads (one per core)".to_owned(),
-        1 => "one worker thread, as redis-server runs its commands on one (TOKIO_WORKER_THREADS=1)"
-            .to_owned(),
-        n => format!("{n} worker threads (TOKIO_WORKER_THREADS={n})"),
-    };
+    let setup = setup.describe();
     let mut out = format!(
         "redis-benchmark -c {CLIENTS} -t set,get, {rounds} interleaved round(s) of about {seconds} s \
          per test; medians, spread = (max - min) / median.\n\
-         The Tokio servers ran with {threads}.\n\
+         {setup}\
          Ratio: the server's requests/s over redis-server's in the same round (median, min-max).\n\n\
          | server | mode | test | requests | req/s | spread | p50 ms | x redis-server |\n\
          |---|---|---|---:|---:|---:|---:|---|\n"
@@ -330,12 +417,13 @@ fn on_path(program: &str) -> bool {
 /// Runs redis-benchmark against `addr`: SET then GET, `n` requests each.
 /// Returns each test's figures, by name. Gives up after `deadline` seconds.
 fn benchmark(
+    setup: &Setup,
     addr: SocketAddr,
     mode: Mode,
     n: u64,
     deadline: f64,
 ) -> Result<BTreeMap<String, Sample>, String> {
-    let mut command = Command::new("redis-benchmark");
+    let mut command = setup.client("redis-benchmark");
     command
         .args(["-h", &addr.ip().to_string(), "-p", &addr.port().to_string()])
         .args(["-c", &CLIENTS.to_string(), "-n", &n.to_string()])
@@ -420,15 +508,15 @@ pub fn parse_csv(output: &str) -> BTreeMap<String, Sample> {
 }
 
 /// Builds `which` in release mode and starts it on a free port.
-/// With `threads` worker threads: `TOKIO_WORKER_THREADS`, which
+/// Worker threads are set through `TOKIO_WORKER_THREADS`, which
 /// `#[tokio::main]` reads, so every server gets the same without a flag of
-/// its own (0 leaves Tokio's default).
-fn start_workspace(root: &Path, which: Impl, threads: usize) -> Result<Running, String> {
+/// its own.
+fn start_workspace(root: &Path, which: Impl, setup: &Setup) -> Result<Running, String> {
     let binary = build(root, which)?;
-    let mut command = Command::new(&binary);
+    let mut command = setup.server(&binary);
     command.env_remove("TOKIO_WORKER_THREADS");
-    if threads > 0 {
-        command.env("TOKIO_WORKER_THREADS", threads.to_string());
+    if setup.threads > 0 {
+        command.env("TOKIO_WORKER_THREADS", setup.threads.to_string());
     }
     let mut child = command
         .args(["--port", "0"])
@@ -521,14 +609,15 @@ fn build(root: &Path, which: Impl) -> Result<PathBuf, String> {
 }
 
 /// Starts redis-server on a free port, saving nothing to disk.
-fn start_redis() -> Result<Running, String> {
+fn start_redis(setup: &Setup) -> Result<Running, String> {
     // redis-server cannot be told to pick a port itself: take a free one
     // from the system, and hand it over.
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| format!("no free port: {e}"))?
         .port();
-    let child = Command::new("redis-server")
+    let child = setup
+        .server("redis-server")
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
         .stdin(Stdio::null())
@@ -619,6 +708,15 @@ mod tests {
                 Some(SocketAddr::from(([127, 0, 0, 1], 7001)))
             );
         }
+    }
+
+    #[test]
+    fn reads_the_cpu_lists_linux_writes() {
+        assert_eq!(cpu_list("0-1\n"), [0, 1]);
+        assert_eq!(cpu_list("3"), [3]);
+        assert_eq!(cpu_list("0-2,8,10-11"), [0, 1, 2, 8, 10, 11]);
+        assert_eq!(cpu_list("0-1,x"), Vec::<usize>::new());
+        assert_eq!(cpu_list(""), Vec::<usize>::new());
     }
 
     #[test]

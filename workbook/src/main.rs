@@ -151,6 +151,11 @@ enum Command {
         /// one per core.
         #[arg(long, default_value_t = 1)]
         threads: usize,
+        /// Let the client and the servers share all the cores. By default
+        /// (on Linux, with `taskset`) each server runs on one CPU and
+        /// redis-benchmark on another, which makes rounds far steadier.
+        #[arg(long)]
+        no_pin: bool,
     },
     /// Checks this machine is ready, and says how to fix what is not.
     ///
@@ -549,7 +554,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             seconds,
             only,
             threads,
-        } => bench::main(&root, rounds, seconds, &only, threads),
+            no_pin,
+        } => bench::main(
+            &root,
+            rounds,
+            seconds,
+            &only,
+            bench::Setup::new(threads, !no_pin),
+        ),
         Command::Dev(Dev::Gen { check, chapter }) => gen_cmd(&root, &manifest, check, chapter),
         Command::Dev(Dev::BookCheck { no_build }) => book_check(&root, &manifest, no_build),
         Command::Class { .. }
