@@ -39,6 +39,10 @@ impl Db {
         for &byte in key {
             hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
         }
+        // `%` reads the low bits, and in FNV-1a those depend only on the
+        // low bits of each byte (`a` and `q` differ only above them): fold
+        // the high half, which every bit of the key reaches, into them.
+        let hash = hash ^ (hash >> 32);
         &self.shards[(hash % self.shards.len() as u64) as usize]
     }
 
