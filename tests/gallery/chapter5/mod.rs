@@ -10,6 +10,7 @@ pub mod copy_to_a_sink;
 pub mod echo_a_constant;
 pub mod echo_does_nothing;
 pub mod echo_ignores_eof;
+pub mod echo_one_byte_at_a_time;
 pub mod echo_one_fixed_read;
 pub mod echo_reads_to_end_first;
 pub mod echo_whole_buffer;

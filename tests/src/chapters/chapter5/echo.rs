@@ -11,6 +11,7 @@
 use std::cell::Cell;
 use std::future::Future;
 use std::io;
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tokio::sync::oneshot;
@@ -84,7 +85,18 @@ struct Seen {
     /// It had not, but bytes were still coming back at the end: slow,
     /// not stuck (only known when the handler ran beside the client).
     still_coming: bool,
+    /// How long the client waited, when it waited longer than the
+    /// patience because bytes kept coming back.
+    waited: Option<Duration>,
 }
+
+/// How many windows of half the patience a slow echo may take, bytes
+/// coming back in each: 20 times the patience (a minute, unscaled). An
+/// echo that moves a byte per read and write is correct, only slow, and
+/// speed is for benchmarks to measure: it should pass on a fast machine
+/// and a slow one alike, not on one and fail on the other. Only an echo
+/// that makes no progress for a whole window is stuck.
+const SLOW_WINDOWS: u32 = 40;
 
 /// Plays the client on `client`, into `seen`: writes `payload`, shuts
 /// down the write side, and reads (`read_chunk` bytes at a time) until the
@@ -181,6 +193,7 @@ fn echo_once<H: Handler>(
     let mut seen = Seen::default();
     let progress = Cell::new(0);
     let mut still_coming = false;
+    let mut waited = None;
     let returned = if shut_down_first {
         let output = start_learner(move || H::run(server));
         block_on(async {
@@ -203,21 +216,35 @@ fn echo_once<H: Handler>(
             {
                 let both = async { tokio::join!(handler, client) };
                 let mut both = std::pin::pin!(both);
-                // In two halves, to tell a slow handler from a stuck one.
-                if tokio::time::timeout(patience() / 2, &mut both)
-                    .await
-                    .is_err()
-                {
-                    let halfway = progress.get();
-                    let finished = tokio::time::timeout(patience() / 2, &mut both).await;
-                    still_coming = finished.is_err() && progress.get() > halfway;
+                // In windows of half the patience, to tell a slow handler
+                // from a stuck one: after the first two (the patience),
+                // a window in which no byte came back ends the wait; so
+                // does the last window, bytes still coming.
+                let started = tokio::time::Instant::now();
+                for window in 1..=SLOW_WINDOWS {
+                    let before = progress.get();
+                    if tokio::time::timeout(patience() / 2, &mut both)
+                        .await
+                        .is_ok()
+                    {
+                        break;
+                    }
+                    let moving = progress.get() > before;
+                    if window >= 2 && !moving {
+                        break;
+                    }
+                    if window == SLOW_WINDOWS {
+                        still_coming = moving;
+                    }
                 }
+                waited = Some(started.elapsed()).filter(|&waited| waited > patience());
             }
             returned
         })
     };
     seen.finished = seen.ended;
     seen.still_coming = still_coming;
+    seen.waited = waited;
     judge::<H>(what, payload, &seen, &returned)
 }
 
@@ -240,12 +267,22 @@ fn judge<H: Handler>(
     };
     if !seen.finished {
         let busy = activity::last_silence().is_some_and(|a| a.busy());
+        let waited = seen
+            .waited
+            .map_or_else(patience_text, crate::harness::runner::seconds);
         let mut failure = Failure::new(format!(
-            "{what}: after {}, {came} of the {sent} bytes had come back and your `{name}` had \
-             not closed its side.",
-            patience_text()
+            "{what}: after {waited}, {came} of the {sent} bytes had come back and your \
+             `{name}` had not closed its side."
         ));
-        if busy {
+        // Still moving at the end of a long wait is slow work, not a loop
+        // that spins: said first, whatever the CPU did.
+        if seen.still_coming {
+            failure.what.push_str(
+                " Bytes were still coming back, slowly: a read and a write for every few \
+                 bytes (a tiny buffer) cannot move this much in time. A buffer of a few KiB \
+                 moves it in well under a second.",
+            );
+        } else if busy {
             failure
                 .what
                 .push_str(" Meanwhile it kept a CPU core busy: working, not waiting.");
@@ -254,12 +291,6 @@ fn judge<H: Handler>(
             } else {
                 failure.mistake(BUSY_LOOP)
             };
-        } else if seen.still_coming {
-            failure.what.push_str(
-                " Bytes were still coming back, slowly: a read and a write for every few \
-                 bytes (a tiny buffer) cannot move this much in time. A buffer of a few KiB \
-                 moves it in well under a second.",
-            );
         } else if activity::last_silence().is_some() {
             failure.what.push_str(if seen.shut_down {
                 " The client had shut down its write side; your code was waiting, not working."
