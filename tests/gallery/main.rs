@@ -100,15 +100,20 @@ macro_rules! accepted_entry {
     };
 }
 
+/// The other checks of `check`'s exercise in `suite`, named for `entry`.
+fn siblings(entry: &str, suite: &grader::suite::Suite, check: &Check) -> Vec<(String, Check)> {
+    suite
+        .checks
+        .iter()
+        .filter(|c| c.exercise.id == check.exercise.id && c.name != check.name)
+        .map(|c| (format!("{entry}::{}", c.full_name()), *c))
+        .collect()
+}
+
 fn accepted_entry(entry: &str, suite: grader::suite::Suite, check: &str) -> Case {
     let mut case = self::entry(entry, suite.clone(), check, "");
     case.expect = Expect::Accepted;
-    case.siblings = suite
-        .checks
-        .iter()
-        .filter(|c| c.exercise.id == case.check.exercise.id && c.name != case.check.name)
-        .map(|c| (format!("{entry}::{}", c.full_name()), *c))
-        .collect();
+    case.siblings = siblings(entry, &suite, &case.check);
     case.name = format!("{entry}::is_accepted_by::{}", case.check.full_name());
     case
 }
@@ -131,12 +136,7 @@ fn idle_entry(entry: &str, suite: grader::suite::Suite, check: &str, expect: Exp
     let mut case = self::entry(entry, suite.clone(), check, "");
     assert!(case.check.guard, "gallery: {check} is not a guard");
     case.expect = expect;
-    case.siblings = suite
-        .checks
-        .iter()
-        .filter(|c| c.exercise.id == case.check.exercise.id && c.name != case.check.name)
-        .map(|c| (format!("{entry}::{}", c.full_name()), *c))
-        .collect();
+    case.siblings = siblings(entry, &suite, &case.check);
     case.name = format!("{entry}::is_not_counted_by::{}", case.check.full_name());
     case
 }
