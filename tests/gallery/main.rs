@@ -812,6 +812,17 @@ fn cases() -> Vec<Case> {
             "write-not-write-all"
         ),
         accepted_entry!(
+            chapter3,
+            store_behind_an_rwlock,
+            "set_returns_the_value_it_replaces"
+        ),
+        accepted_entry!(
+            chapter3,
+            store_behind_an_rwlock,
+            "get_returns_what_set_stored"
+        ),
+        accepted_entry!(chapter3, shard_by_fnv, "key_families_spread_evenly"),
+        accepted_entry!(
             chapter5,
             echo_one_byte_at_a_time,
             "5.1-echo-by-hand::four_mebibytes_of_binary_come_back_exactly"
