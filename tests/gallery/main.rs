@@ -812,6 +812,26 @@ fn cases() -> Vec<Case> {
             "write-not-write-all"
         ),
         accepted_entry!(
+            chapter6,
+            written_differently,
+            "check_finds_a_whole_frame_and_its_length"
+        ),
+        accepted_entry!(
+            chapter6,
+            written_differently,
+            "parse_returns_the_frame_the_bytes_spell"
+        ),
+        accepted_entry!(
+            chapter6,
+            written_differently,
+            "every_frame_type_is_written_exactly"
+        ),
+        accepted_entry!(
+            chapter6,
+            written_differently,
+            "frames_that_arrive_in_one_read_all_come_out_in_order"
+        ),
+        accepted_entry!(
             chapter3,
             store_behind_an_rwlock,
             "set_returns_the_value_it_replaces"

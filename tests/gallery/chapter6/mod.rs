@@ -26,6 +26,7 @@ pub mod server_without_flush;
 pub mod unbounded_buffer;
 pub mod write_not_write_all;
 pub mod write_nothing;
+pub mod written_differently;
 
 use std::collections::HashMap;
 use std::io::Cursor;
