@@ -95,10 +95,7 @@ pub fn get_line<'a>(src: &mut Cursor<&'a [u8]>) -> Result<&'a [u8], ParseError> 
     // `\r\n` then costs a bounded search per read, not one that grows
     // with everything it has sent.
     let window = &rest[..rest.len().min(MAX_LINE_LEN + 2)];
-    let Some(end) = window
-        .windows(2)
-        .position(|pair| pair[0] == b'\r' && pair[1] == b'\n')
-    else {
+    let Some(end) = window.windows(2).position(|w| w == b"\r\n") else {
         return if window.len() == MAX_LINE_LEN + 2 {
             Err(protocol(format!("a line longer than {MAX_LINE_LEN} bytes")))
         } else {
