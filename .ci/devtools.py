@@ -15,6 +15,7 @@ writes replies on fd 4, each a JSON message ended by a NUL byte.
 import base64
 import json
 import os
+import signal
 import subprocess
 import time
 
@@ -36,7 +37,7 @@ class Browser:
         self._chrome = subprocess.Popen(
             ["chromium", *flags, f"--user-data-dir={profile_dir}",
              "--remote-debugging-pipe", "about:blank"],
-            preexec_fn=child_fds, close_fds=False,
+            preexec_fn=child_fds, close_fds=False, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(self._to_r)
         os.close(self._from_w)
@@ -51,8 +52,24 @@ class Browser:
         self.close()
 
     def close(self):
-        self._chrome.kill()
+        # Chromium's renderer, GPU and crash-handler processes outlive a
+        # kill of the browser process alone, and keep writing into the
+        # profile folder while the caller removes it. They share the
+        # browser's session (start_new_session): kill the whole group, and
+        # wait until none of it is left.
+        group = self._chrome.pid
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self._chrome.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
 
     def _read(self):
         while b"\0" not in self._buffer:
